@@ -8,7 +8,9 @@ MS_CACHE=${MS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/monthly_settlement}
 MS_ODOO_DIR=$MS_CACHE/odoo
 MS_VENV=$MS_CACHE/venv
 MS_PYTHON=${PYTHON:-python3}
-MS_CONF=$MS_CACHE/odoo.conf
+# Several checkouts (worktrees) may share the cache: each gets its own config files.
+MS_CHECKOUT_ID=$(printf '%s' "$MS_REPO" | sha256sum | cut -c1-8)
+MS_CONF=$MS_CACHE/odoo-$MS_CHECKOUT_ID.conf
 MS_DEFAULT_ODOO_SRC=https://github.com/odoo/odoo.git
 MS_DEFAULT_ODOO_BRANCH=19.0
 
@@ -27,7 +29,14 @@ ms_as_postgres() {
     else sudo -u postgres "$@"; fi
 }
 
-# odoo-bin from the cached source, run by the venv's python with our config.
+# Write an Odoo config from setup/odoo.conf.in: ms_write_config FILE HTTP_PORT
+ms_write_config() {
+    mkdir -p "$MS_CACHE/data"
+    sed -e "s|@ODOO_DIR@|$MS_ODOO_DIR|g" -e "s|@REPO@|$MS_REPO|g" -e "s|@CACHE@|$MS_CACHE|g" \
+        -e "s|@HTTP_PORT@|$2|g" "$MS_REPO/setup/odoo.conf.in" >"$1"
+}
+
+# odoo-bin from the cached source, run by the venv's python; callers pass -c CONFIG.
 ms_odoo() {
-    "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$MS_CONF" "$@"
+    "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" "$@"
 }

@@ -107,16 +107,10 @@ create_venv() {
     echo "$wanted" >"$stamp"
 }
 
-write_config() {
-    mkdir -p "$MS_CACHE/data"
-    sed -e "s|@ODOO_DIR@|$MS_ODOO_DIR|g" -e "s|@REPO@|$MS_REPO|g" -e "s|@CACHE@|$MS_CACHE|g" \
-        "$MS_REPO/setup/odoo.conf.in" >"$MS_CONF"
-}
-
 mkdir -p "$MS_CACHE"
 install_debian_packages
 start_postgresql
 fetch_odoo
 create_venv
-write_config
+ms_write_config "$MS_CONF" "${MS_HTTP_PORT:-8069}"
 ms_log "ready: Odoo in $MS_ODOO_DIR, venv in $MS_VENV, config $MS_CONF"

@@ -1,0 +1,59 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+LINE_TYPES = [
+    ("opening", "Opening balance"),
+    ("invoice", "Invoice"),
+    ("refund", "Credit note"),
+    ("payment", "Payment"),
+    ("other", "Other entry"),
+]
+
+
+class MonthlySettlementStatementLine(models.Model):
+    """One document of the period, frozen at generation (inserted in bulk by the statement)."""
+
+    _name = "monthly.settlement.statement.line"
+    _description = "Customer Statement Line"
+    _order = "statement_id, sequence, id"
+
+    statement_id = fields.Many2one(
+        "monthly.settlement.statement", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    line_type = fields.Selection(LINE_TYPES, string="Type", required=True)
+    move_id = fields.Many2one("account.move", string="Journal Entry", ondelete="set null", index="btree_not_null")
+    name = fields.Char(string="Document")
+    ref = fields.Char(string="Reference")
+    date = fields.Date()
+    date_due = fields.Date(string="Due Date")
+    amount = fields.Monetary(help="Signed movement: invoices positive, credit notes and payments negative.")
+    open_amount = fields.Monetary(
+        string="Open at Statement Date",
+        help="What was still unpaid of this document on the statement date.",
+    )
+    balance = fields.Monetary(string="Running Balance")
+    debit = fields.Monetary(compute="_compute_debit_credit")
+    credit = fields.Monetary(compute="_compute_debit_credit")
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    company_id = fields.Many2one(related="statement_id.company_id")
+
+    @api.depends("amount")
+    def _compute_debit_credit(self):
+        for line in self:
+            line.debit = max(line.amount, 0.0)
+            line.credit = max(-line.amount, 0.0)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        raise UserError(self.env._("Statement lines come from generation; regenerate the draft instead."))
+
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(self.env._("Statement lines are frozen at generation."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        if not self.env.su:
+            raise UserError(self.env._("Statement lines are frozen at generation."))

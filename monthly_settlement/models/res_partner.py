@@ -1,0 +1,244 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from ..tools import settlement_calendar
+from .res_company import PAYMENT_BASES, SETTLEMENT_CYCLES
+
+SETTLEMENT_TERM_FIELDS = (
+    "settlement_mode",
+    "settlement_cycle",
+    "settlement_cutoff_day",
+    "settlement_cutoff_month_end",
+    "settlement_payment_days",
+    "settlement_payment_base",
+    "settlement_delivery_email",
+    "settlement_delivery_portal",
+    "settlement_delivery_paper",
+    "settlement_contact_ids",
+    "settlement_accountant_id",
+    "settlement_confirm_days",
+    "settlement_lang",
+)
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    settlement_mode = fields.Selection(
+        [("invoice", "Per invoice"), ("monthly", "Monthly settlement")],
+        string="Settlement Mode",
+        default="invoice",
+        required=True,
+        tracking=True,
+        help="Monthly settlement: invoices are grouped into statement periods and fall due "
+        "by the statement's terms instead of the invoice payment terms.",
+    )
+    settlement_cycle = fields.Selection(
+        SETTLEMENT_CYCLES,
+        string="Statement Cycle",
+        default=lambda self: self.env.company.settlement_cycle,
+        tracking=True,
+    )
+    settlement_cutoff_day = fields.Integer(
+        string="Cut-off Day",
+        default=lambda self: self.env.company.settlement_cutoff_day,
+        tracking=True,
+        help="Day of the month (1-28) on which a statement period closes.",
+    )
+    settlement_cutoff_month_end = fields.Boolean(
+        string="Cut-off at Month End",
+        default=lambda self: self.env.company.settlement_cutoff_month_end,
+        tracking=True,
+    )
+    settlement_payment_days = fields.Integer(
+        string="Payment Days",
+        default=lambda self: self.env.company.settlement_payment_days,
+        tracking=True,
+        help="Days the customer has to pay a statement, e.g. 60 for 月结60天.",
+    )
+    settlement_payment_base = fields.Selection(
+        PAYMENT_BASES,
+        string="Payment Days Counted From",
+        default=lambda self: self.env.company.settlement_payment_base,
+        tracking=True,
+    )
+    settlement_delivery_email = fields.Boolean(string="Send by Email", default=True)
+    settlement_delivery_portal = fields.Boolean(string="Publish on Portal", default=True)
+    settlement_delivery_paper = fields.Boolean(string="Deliver on Paper")
+    settlement_contact_ids = fields.Many2many(
+        "res.partner",
+        "res_partner_settlement_contact_rel",
+        "partner_id",
+        "contact_id",
+        string="Statement Contacts",
+        help="People who receive the statements and payment reminders. Empty: the "
+        "customer's own email address.",
+    )
+    settlement_accountant_id = fields.Many2one(
+        "res.users",
+        string="Responsible Accountant",
+        domain="[('share', '=', False)]",
+        tracking=True,
+    )
+    settlement_confirm_days = fields.Integer(
+        string="Deemed Confirmed After (Days)",
+        help="A sent statement the customer neither confirms nor disputes within this "
+        "many days counts as confirmed. Empty or 0: never.",
+    )
+    settlement_lang = fields.Selection(
+        selection=lambda self: self.env["res.lang"].get_installed(),
+        string="Statement Language",
+        help="Language of the statements and their emails. Empty: the customer's language.",
+    )
+    settlement_statement_ids = fields.One2many(
+        "monthly.settlement.statement", "partner_id", string="Statements"
+    )
+    settlement_statement_count = fields.Integer(compute="_compute_settlement_statement_count")
+    settlement_terms_editable = fields.Boolean(compute="_compute_settlement_terms_editable")
+
+    @api.model
+    def _commercial_fields(self):
+        return super()._commercial_fields() + list(SETTLEMENT_TERM_FIELDS)
+
+    def _compute_settlement_statement_count(self):
+        counts = dict(
+            self.env["monthly.settlement.statement"]._read_group(
+                [("partner_id", "in", self.commercial_partner_id.ids)],
+                ["partner_id"],
+                ["__count"],
+            )
+        )
+        for partner in self:
+            partner.settlement_statement_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends_context("uid")
+    @api.depends("commercial_partner_id")
+    def _compute_settlement_terms_editable(self):
+        is_manager = self.env.user.has_group("monthly_settlement.group_settlement_manager")
+        for partner in self:
+            partner.settlement_terms_editable = is_manager and partner.commercial_partner_id == partner
+
+    # ------------------------------------------------------------------
+    # Validation and access
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_settlement_values(self, cutoff_day, month_end, payment_days, monthly, confirm_days=0):
+        """Shared by partners and company defaults: one wording for one rule."""
+        if cutoff_day and not 1 <= cutoff_day <= 28:
+            raise ValidationError(
+                self.env._(
+                    "The cut-off day must be between 1 and 28 (got %(day)s); choose "
+                    "“Cut-off at Month End” for the last day of the month.",
+                    day=cutoff_day,
+                )
+            )
+        if monthly and not cutoff_day and not month_end:
+            raise ValidationError(
+                self.env._("A monthly settlement needs a cut-off day or a cut-off at month end.")
+            )
+        if (payment_days or 0) < 0:
+            raise ValidationError(
+                self.env._("Payment days cannot be negative (got %(days)s).", days=payment_days)
+            )
+        if (confirm_days or 0) < 0:
+            raise ValidationError(
+                self.env._(
+                    "The days after which a statement is deemed confirmed cannot be "
+                    "negative (got %(days)s).",
+                    days=confirm_days,
+                )
+            )
+
+    @api.constrains(*SETTLEMENT_TERM_FIELDS[:6], "settlement_confirm_days")
+    def _check_settlement_terms(self):
+        for partner in self:
+            partner._check_settlement_values(
+                cutoff_day=partner.settlement_cutoff_day,
+                month_end=partner.settlement_cutoff_month_end,
+                payment_days=partner.settlement_payment_days,
+                monthly=partner.settlement_mode == "monthly",
+                confirm_days=partner.settlement_confirm_days,
+            )
+            if partner.settlement_mode == "monthly" and not partner.settlement_cycle:
+                raise ValidationError(self.env._("A monthly settlement needs a statement cycle."))
+
+    def _check_settlement_manager(self):
+        if not self.env.su and not self.env.user.has_group("monthly_settlement.group_settlement_manager"):
+            raise AccessError(
+                self.env._("Only settlement managers may change a customer's settlement terms.")
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("settlement_mode") == "monthly" and not vals.get("parent_id") for vals in vals_list):
+            self._check_settlement_manager()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        # Contacts get the terms from their commercial partner by the commercial-field
+        # sync: only a change on the commercial partner itself is a change of terms.
+        if any(name in vals for name in SETTLEMENT_TERM_FIELDS) and any(
+            partner.commercial_partner_id == partner for partner in self
+        ):
+            self._check_settlement_manager()
+        return super().write(vals)
+
+    # ------------------------------------------------------------------
+    # Settlement calendar
+    # ------------------------------------------------------------------
+
+    def _is_monthly_settlement(self):
+        self.ensure_one()
+        return self.commercial_partner_id.settlement_mode == "monthly"
+
+    def _settlement_calendar_args(self):
+        terms = self.commercial_partner_id
+        cutoff = None if terms.settlement_cutoff_month_end else terms.settlement_cutoff_day
+        return cutoff, settlement_calendar.CYCLE_MONTHS[terms.settlement_cycle or "monthly"]
+
+    def _get_settlement_period(self, day):
+        """(start, end) of the statement period containing ``day``."""
+        self.ensure_one()
+        return settlement_calendar.period_containing(day, *self._settlement_calendar_args())
+
+    def _get_last_closed_settlement_period(self, day):
+        """(start, end) of the last period whose statement date is on or before ``day``."""
+        self.ensure_one()
+        cutoff, cycle = self._settlement_calendar_args()
+        end = settlement_calendar.period_end_on_or_before(day, cutoff, cycle)
+        return settlement_calendar.period_start(end, cutoff, cycle), end
+
+    def _get_settlement_due_date(self, statement_date):
+        self.ensure_one()
+        terms = self.commercial_partner_id
+        return settlement_calendar.due_date(
+            statement_date,
+            terms.settlement_payment_days,
+            from_month_end=terms.settlement_payment_base == "statement_month_end",
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_view_settlement_statements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "monthly_settlement.action_monthly_settlement_statement"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
+        return action
+
+    def action_generate_settlement_statement(self):
+        return self.env["monthly.settlement.generate"].action_open_for_partners(self.commercial_partner_id)
+
+    @api.model
+    def _search_monthly_customers(self, company):
+        """Commercial partners on monthly settlement that the company may use."""
+        return self.search([
+            ("settlement_mode", "=", "monthly"),
+            "|", ("is_company", "=", True), ("parent_id", "=", False),
+            ("company_id", "in", [False, company.id]),
+        ])

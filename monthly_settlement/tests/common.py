@@ -1,0 +1,112 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+class MonthlySettlementCommon(AccountTestInvoicingCommon):
+    """A CNY company with monthly customers, and a helper per accounting document.
+
+    Amounts are chosen tax-free so that every expected figure can be written down by hand.
+    """
+
+    @classmethod
+    def setup_independent_company(cls, **kwargs):
+        return super().setup_independent_company(currency_id=cls._enable_currency("CNY").id, **kwargs)
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("monthly_settlement.group_settlement_manager")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.cny = cls.env.company.currency_id
+        cls.usd = cls.setup_other_currency("USD", rates=[("2020-01-01", 0.14)])
+        cls.customer_25 = cls._create_monthly_customer("华东贸易有限公司", cutoff_day=25, payment_days=60)
+        cls.customer_month_end = cls._create_monthly_customer(
+            "北方机械有限公司", cutoff_month_end=True, payment_days=30
+        )
+        cls.customer_per_invoice = cls.env["res.partner"].create({"name": "零售客户", "is_company": True})
+
+    @classmethod
+    def _create_monthly_customer(cls, name, cutoff_day=0, cutoff_month_end=False, payment_days=30, **values):
+        return cls.env["res.partner"].create({
+            "name": name,
+            "is_company": True,
+            "settlement_mode": "monthly",
+            "settlement_cycle": "monthly",
+            "settlement_cutoff_day": cutoff_day,
+            "settlement_cutoff_month_end": cutoff_month_end,
+            "settlement_payment_days": payment_days,
+            "settlement_payment_base": "statement_date",
+            **values,
+        })
+
+    @classmethod
+    def _create_settlement_user(cls, login, group_xmlid, company=None):
+        company = company or cls.env.company
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=f"{group_xmlid},account.group_account_invoice,base.group_partner_manager",
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+
+    @classmethod
+    def _invoice(cls, partner, invoice_date, amount, currency=None, move_type="out_invoice", post=True, ref=None):
+        return cls._create_invoice_one_line(
+            price_unit=amount,
+            tax_ids=cls.env["account.tax"],
+            partner_id=partner,
+            invoice_date=invoice_date,
+            currency_id=currency or cls.cny,
+            move_type=move_type,
+            ref=ref,
+            post=post,
+        )
+
+    @classmethod
+    def _refund(cls, partner, invoice_date, amount, currency=None):
+        return cls._invoice(partner, invoice_date, amount, currency=currency, move_type="out_refund")
+
+    @classmethod
+    def _payment(cls, partner, payment_date, amount, currency=None):
+        """A posted customer payment, not reconciled with anything yet."""
+        payment = cls.env["account.payment"].create({
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": partner.id,
+            "amount": amount,
+            "date": payment_date,
+            "currency_id": (currency or cls.cny).id,
+            "journal_id": cls.company_data["default_journal_bank"].id,
+        })
+        payment.action_post()
+        return payment
+
+    @classmethod
+    def _reconcile(cls, invoice, payment):
+        lines = (invoice.line_ids | payment.move_id.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        )
+        lines.reconcile()
+
+    @classmethod
+    def _pay(cls, invoice, payment_date, amount):
+        """Register a (partial) payment of an invoice, reconciled at once."""
+        return cls._register_payment(invoice, payment_date=payment_date, amount=amount)
+
+    def _generate(self, partners, date_to, **kwargs):
+        statements, left = self.env["monthly.settlement.statement"]._generate_statements(
+            partners, date_to, **kwargs
+        )
+        self.assertEqual(left, 0, "no other run holds these partners")
+        return statements
+
+    @staticmethod
+    def d(text):
+        return date.fromisoformat(text)

@@ -1,0 +1,107 @@
+from odoo.sql_db import db_connect
+from odoo.tests import tagged
+from odoo.tests.common import freeze_time
+
+from .common import MonthlySettlementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestGeneration(MonthlySettlementCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customers = cls.env["res.partner"]
+        for index in range(6):
+            customer = cls._create_monthly_customer(f"批量客户 {index}", cutoff_day=25)
+            cls._invoice(customer, "2026-10-10", 100 * (index + 1))
+            cls.customers |= customer
+
+    def _statements_of(self, partners):
+        return self.env["monthly.settlement.statement"].search([("partner_id", "in", partners.ids)])
+
+    def test_idempotent(self):
+        first = self._generate(self.customers, self.d("2026-11-24"))
+        self.assertEqual(len(first), 6)
+        again = self._generate(self.customers, self.d("2026-11-24"))
+        self.assertFalse(again)
+        self.assertEqual(len(self._statements_of(self.customers)), 6)
+        self.assertEqual(sorted(first.mapped("closing_balance")), [100, 200, 300, 400, 500, 600])
+
+    def test_duplicate_is_refused_by_the_database(self):
+        statement = self._generate(self.customers[:1], self.d("2026-11-24"))
+        with self.assertRaises(Exception), self.cr.savepoint():
+            statement.sudo().copy({"name": "/"})
+
+    def _count_generation_queries(self, partners):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        statements = self._generate(partners, self.d("2026-11-24"))
+        self.env.flush_all()
+        self.assertEqual(len(statements), len(partners))
+        return self.cr.sql_log_count - before
+
+    def test_fixed_number_of_queries_per_batch(self):
+        """Twice the customers, three times the invoices: the same number of queries."""
+        for customer in self.customers[3:]:
+            self._invoice(customer, "2026-10-12", 10)
+            self._invoice(customer, "2026-10-13", 20)
+        self._count_generation_queries(self.customers[0])  # warms the ORM's caches
+        self.assertEqual(
+            self._count_generation_queries(self.customers[1:3]),
+            self._count_generation_queries(self.customers[3:]),
+        )
+
+    def test_partners_held_by_another_run_are_left_for_later(self):
+        """A second connection holds two partners' advisory locks, as another worker would."""
+        held = self.customers[:2]
+        other = db_connect(self.env.cr.dbname).cursor()
+        try:
+            other.execute(
+                "SELECT pg_advisory_xact_lock(hashtext(%s), id) FROM unnest(%s::int[]) id",
+                ["monthly_settlement.statement", held.ids],
+            )
+            statements, left = self.env["monthly.settlement.statement"]._generate_statements(
+                self.customers, self.d("2026-11-24"), batch_size=4
+            )
+            self.assertEqual(left, 2)
+            self.assertEqual(statements.partner_id, self.customers - held)
+        finally:
+            other.rollback()
+            other.close()
+        resumed = self._generate(self.customers, self.d("2026-11-24"))
+        self.assertEqual(resumed.partner_id, held)
+        self.assertEqual(len(self._statements_of(self.customers)), 6)
+
+    def test_scheduled_action_generates_yesterdays_cutoff(self):
+        cron = self.env.ref("monthly_settlement.ir_cron_generate_statements")
+        month_end = self._create_monthly_customer("月底客户", cutoff_month_end=True)
+        self._invoice(month_end, "2026-11-03", 50)
+        with self.enter_registry_test_mode(), freeze_time("2026-11-26 02:00:00"):
+            cron.method_direct_trigger()
+        statements = self._statements_of(self.customers | month_end)
+        self.assertEqual(statements.partner_id, self.customers, "cut-off 25th was yesterday; month end was not")
+        self.assertEqual(set(statements.mapped("period_end")), {self.d("2026-11-25")})
+
+    def test_scheduled_action_catches_up_and_resumes(self):
+        cron = self.env.ref("monthly_settlement.ir_cron_generate_statements")
+        self._generate(self.customers[:3], self.d("2026-11-25"))  # a run that stopped after half
+        with self.enter_registry_test_mode(), freeze_time("2026-11-29 02:00:00"):
+            cron.method_direct_trigger()
+        statements = self._statements_of(self.customers)
+        self.assertEqual(len(statements), 6, "the missed days are caught up, nothing is generated twice")
+        with self.enter_registry_test_mode(), freeze_time("2026-12-05 02:00:00"):
+            cron.method_direct_trigger()
+        self.assertEqual(len(self._statements_of(self.customers)), 6, "2026-11-25 is older than the look-back")
+
+    def test_wizard(self):
+        wizard = self.env["monthly.settlement.generate"].create({
+            "all_partners": False,
+            "partner_ids": [(6, 0, self.customers[:2].ids)],
+            "date_to": "2026-11-24",
+        })
+        action = wizard.action_generate()
+        statements = self.env["monthly.settlement.statement"].search(action["domain"])
+        self.assertEqual(statements.partner_id, self.customers[:2])
+        again = wizard.action_generate()
+        self.assertEqual(again["tag"], "display_notification")

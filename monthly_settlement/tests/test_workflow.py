@@ -1,0 +1,180 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import MonthlySettlementCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWorkflow(MonthlySettlementCommon):
+    @classmethod
+    def default_env_context(cls):
+        return {}  # tracking and activities on, as users have them
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.preparer = cls._create_settlement_user("ms_preparer", "monthly_settlement.group_settlement_user")
+        cls.reviewer = cls._create_settlement_user("ms_reviewer", "monthly_settlement.group_settlement_reviewer")
+        cls.reviewer_2 = cls._create_settlement_user("ms_reviewer_2", "monthly_settlement.group_settlement_reviewer")
+        cls.manager = cls._create_settlement_user("ms_manager", "monthly_settlement.group_settlement_manager")
+        cls.auditor = cls._create_settlement_user("ms_auditor", "monthly_settlement.group_settlement_auditor")
+        cls.invoice = cls._invoice(cls.customer_25, "2026-10-10", 1000)
+
+    def _draft(self):
+        return self._generate(self.customer_25, self.d("2026-11-24")).with_user(self.preparer)
+
+    def test_full_cycle_records_who_and_when(self):
+        statement = self._draft()
+        statement.action_submit()
+        self.assertEqual(statement.state, "to_review")
+        self.assertRegex(statement.name, r"^ST/2026/\d{5}$")
+        self.assertEqual(statement.submit_uid, self.preparer)
+        review = statement.activity_ids.filtered(
+            lambda activity: activity.activity_type_id == self.env.ref("monthly_settlement.mail_activity_statement_review")
+        )
+        self.assertTrue(review)
+        self.assertNotIn(self.preparer, review.user_id)
+
+        statement.with_user(self.reviewer).action_approve()
+        self.assertRecordValues(statement, [{"state": "approved", "approve_uid": self.reviewer.id}])
+        self.assertFalse(statement.activity_ids.filtered(lambda a: a.activity_type_id == review.activity_type_id))
+        statement.with_user(self.reviewer).action_mark_sent()
+        statement.with_user(self.reviewer).action_customer_confirmed()
+        self.assertRecordValues(statement, [{"state": "confirmed", "send_uid": self.reviewer.id}])
+        self.assertTrue(statement.answer_date)
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # tracking messages are written when the transaction commits
+        tracked = statement.sudo().message_ids.tracking_value_ids.filtered(lambda value: value.field_id.name == "state")
+        self.assertEqual(len(tracked), 4, "every transition is in the chatter")
+        with self.assertRaisesRegex(UserError, "cannot cancel"):
+            statement.with_user(self.manager).action_cancel()
+
+    def test_reject_needs_a_reason_and_returns_to_draft(self):
+        statement = self._draft()
+        statement.action_submit()
+        with self.assertRaisesRegex(UserError, "why"):
+            statement.with_user(self.reviewer)._reject("  ")
+        wizard = self.env["monthly.settlement.reject"].with_user(self.reviewer).with_context(
+            active_ids=statement.ids
+        ).create({"reason": "客户名称有误"})
+        wizard.action_reject()
+        self.assertRecordValues(statement, [{"state": "draft", "reject_uid": self.reviewer.id, "reject_reason": "客户名称有误"}])
+        self.assertIn("客户名称有误", statement.message_ids[0].body)
+        self.assertIn(self.preparer, statement.activity_ids.user_id)
+
+    def test_user_cannot_approve(self):
+        statement = self._draft()
+        statement.action_submit()
+        with self.assertRaises(AccessError):
+            statement.action_approve()
+        with self.assertRaises(AccessError):
+            statement.write({"state": "approved"})
+        self.assertEqual(statement.state, "to_review")
+
+    def test_reviewer_cannot_approve_own_statement(self):
+        statement = self._draft().with_user(self.reviewer)
+        statement.action_submit()
+        with self.assertRaisesRegex(UserError, "another reviewer"):
+            statement.action_approve()
+        statement.with_user(self.reviewer_2).action_approve()
+        self.assertEqual(statement.state, "approved")
+
+    def test_four_eyes_can_be_switched_off(self):
+        self.env.company.settlement_four_eyes = False
+        statement = self._draft().with_user(self.reviewer)
+        statement.action_submit()
+        statement.action_approve()
+        self.assertEqual(statement.state, "approved")
+
+    def test_auditor_reads_but_changes_nothing(self):
+        statement = self._draft()
+        audited = statement.with_user(self.auditor)
+        self.assertEqual(audited.closing_balance, 1000)
+        self.assertTrue(audited.line_ids.read(["amount"]))
+        with self.assertRaises(AccessError):
+            audited.write({"note": "x"})
+        for action in ("action_submit", "action_regenerate", "action_approve", "action_cancel"):
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                getattr(audited, action)()
+
+    def test_figures_and_lines_are_frozen(self):
+        statement = self._draft()
+        with self.assertRaises(AccessError):
+            statement.write({"closing_balance": 1})
+        with self.assertRaises(UserError):
+            statement.line_ids[:1].write({"amount": 5})
+        statement.action_submit()
+        with self.assertRaisesRegex(UserError, "no longer a draft"):
+            statement.write({"note": "changed"})
+        with self.assertRaisesRegex(UserError, "no longer a draft"):
+            statement.action_regenerate()
+
+    def test_submission_refused_when_books_changed(self):
+        statement = self._draft()
+        self._invoice(self.customer_25, "2026-10-11", 50)  # posted after generation, dated in the period
+        with self.assertRaisesRegex(UserError, "regenerate"):
+            statement.action_submit()
+        self.assertEqual(statement.state, "draft")
+        statement.action_regenerate()
+        self.assertEqual(statement.closing_balance, 1050)
+        statement.action_submit()
+        self.assertEqual(statement.state, "to_review")
+
+    def test_submission_refused_with_draft_documents(self):
+        statement = self._draft()
+        self._invoice(self.customer_25, "2026-10-12", 70, post=False)
+        with self.assertRaisesRegex(UserError, "draft invoices"):
+            statement.action_submit()
+        payment = self.env["account.payment"].create({
+            "payment_type": "inbound", "partner_type": "customer", "partner_id": self.customer_25.id,
+            "amount": 10, "date": "2026-10-13",
+        })
+        with self.assertRaisesRegex(UserError, "payments of the period are not confirmed"):
+            statement.action_submit()
+        self.assertTrue(payment)
+        self.assertEqual(statement.state, "draft")
+
+    def test_new_revision_supersedes_on_approval(self):
+        statement = self._draft()
+        statement.action_submit()
+        statement.with_user(self.reviewer).action_approve()
+        statement.with_user(self.reviewer).action_mark_sent()
+        statement.with_user(self.reviewer).action_customer_disputed()
+        self._refund(self.customer_25, "2026-10-20", 200)
+        action = statement.with_user(self.reviewer).action_new_revision()
+        revision = self.env["monthly.settlement.statement"].browse(action["res_id"])
+        self.assertRecordValues(revision, [{
+            "revision": 2, "name": statement.name, "state": "draft", "closing_balance": 800,
+            "previous_revision_id": statement.id,
+        }])
+        self.assertFalse(statement.superseded_by_id, "the old one stands until the revision is approved")
+        with self.assertRaisesRegex(UserError, "already has a newer revision"):
+            statement.with_user(self.reviewer).action_new_revision()
+        revision.with_user(self.preparer).action_submit()
+        with self.assertRaisesRegex(UserError, "another reviewer"):
+            revision.with_user(self.reviewer).action_approve()  # who regenerated it prepared it
+        revision.with_user(self.reviewer_2).action_approve()
+        self.assertEqual(statement.superseded_by_id, revision)
+        self.assertEqual(statement.closing_balance, 1000, "the superseded revision is kept unchanged")
+        with self.assertRaisesRegex(UserError, "Superseded"):
+            statement.with_user(self.manager).action_cancel()
+
+    def test_manager_cancels_and_reopens(self):
+        statement = self._draft()
+        with self.assertRaises(AccessError):
+            statement.action_cancel()
+        statement.with_user(self.manager).action_cancel()
+        self.assertRecordValues(statement, [{"state": "cancel", "cancel_uid": self.manager.id}])
+        statement.with_user(self.manager).action_reopen()
+        self.assertEqual(statement.state, "draft")
+
+    def test_other_company_is_invisible(self):
+        statement = self._draft()
+        other_company = self.setup_other_company(name="深圳分公司")["company"]
+        outsider = self._create_settlement_user("ms_outsider", "monthly_settlement.group_settlement_manager", other_company)
+        Statement = self.env["monthly.settlement.statement"].with_user(outsider)
+        self.assertFalse(Statement.search([("id", "=", statement.id)]))
+        with self.assertRaises(AccessError):
+            statement.with_user(outsider).read(["closing_balance"])
+        with self.assertRaises(AccessError):
+            statement.line_ids.with_user(outsider).read(["amount"])

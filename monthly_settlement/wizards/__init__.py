@@ -1,0 +1,2 @@
+from . import monthly_settlement_generate
+from . import monthly_settlement_reject

@@ -1,0 +1,13 @@
+{
+    "name": "Monthly Settlement Reports",
+    "summary": "Customer statement PDF and XLSX, batch exports and month-end analysis",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/monthly-settlement/monthly_settlement",
+    "author": "monthly_settlement developers",
+    "license": "LGPL-3",
+    "depends": ["monthly_settlement", "report_xlsx"],
+    "data": [],
+    "installable": True,
+    "auto_install": True,
+}
