@@ -123,6 +123,20 @@ class MonthlySettlementStatement(models.Model):
         for statement in self:
             statement.access_url = f"/my/statements/{statement.id}"
 
+    def _get_report_base_filename(self):
+        self.ensure_one()
+        return self.env._("Statement %(statement)s", statement=self.display_name)
+
+    def _get_statement_lang(self):
+        """Language the customer reads statements in: their statement language, else their own."""
+        self.ensure_one()
+        return self.partner_id.settlement_lang or self.partner_id.lang or self.env.lang
+
+    def _get_statement_reports(self):
+        """Report actions that go with a statement: attached when it is sent and offered for
+        download on the portal. Empty here; the reports module adds its PDF and XLSX."""
+        return self.env["ir.actions.report"]
+
     # ------------------------------------------------------------------
     # Protection of generated figures and workflow fields
     # ------------------------------------------------------------------

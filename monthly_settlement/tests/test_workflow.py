@@ -20,8 +20,15 @@ class TestWorkflow(MonthlySettlementCommon):
         cls.auditor = cls._create_settlement_user("ms_auditor", "monthly_settlement.group_settlement_auditor")
         cls.invoice = cls._invoice(cls.customer_25, "2026-10-10", 1000)
 
+    def _flush_tracking(self):
+        """Run what a commit would: mail writes tracking messages then, not during the write."""
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+
     def _draft(self):
-        return self._generate(self.customer_25, self.d("2026-11-24")).with_user(self.preparer)
+        statement = self._generate(self.customer_25, self.d("2026-11-24")).with_user(self.preparer)
+        self._flush_tracking()  # generation and review are separate transactions in real life
+        return statement
 
     def test_full_cycle_records_who_and_when(self):
         statement = self._draft()
@@ -35,15 +42,17 @@ class TestWorkflow(MonthlySettlementCommon):
         self.assertTrue(review)
         self.assertNotIn(self.preparer, review.user_id)
 
+        self._flush_tracking()
         statement.with_user(self.reviewer).action_approve()
         self.assertRecordValues(statement, [{"state": "approved", "approve_uid": self.reviewer.id}])
         self.assertFalse(statement.activity_ids.filtered(lambda a: a.activity_type_id == review.activity_type_id))
-        statement.with_user(self.reviewer).action_mark_sent()
-        statement.with_user(self.reviewer).action_customer_confirmed()
+        for step in ("action_mark_sent", "action_customer_confirmed"):
+            self._flush_tracking()  # one click, one transaction
+            getattr(statement.with_user(self.reviewer), step)()
         self.assertRecordValues(statement, [{"state": "confirmed", "send_uid": self.reviewer.id}])
         self.assertTrue(statement.answer_date)
-        self.env.flush_all()
-        self.env.cr.precommit.run()  # tracking messages are written when the transaction commits
+        self._flush_tracking()
+        statement.invalidate_recordset(["message_ids"])
         tracked = statement.sudo().message_ids.tracking_value_ids.filtered(lambda value: value.field_id.name == "state")
         self.assertEqual(len(tracked), 4, "every transition is in the chatter")
         with self.assertRaisesRegex(UserError, "cannot cancel"):
