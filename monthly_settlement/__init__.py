@@ -1,3 +1,1 @@
-from . import models
-from . import tools
-from . import wizards
+from . import models, tools, wizards

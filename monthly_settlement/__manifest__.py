@@ -24,6 +24,4 @@
     "demo": [
         "demo/monthly_settlement_demo.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -22,12 +22,39 @@ STATEMENT_STATES = [
 # Fields that only generation and the workflow methods write (as superuser, after their
 # own checks): a user can never set them directly, not even through RPC.
 PROTECTED_FIELDS = {
-    "name", "revision", "company_id", "partner_id", "currency_id", "period_start",
-    "period_end", "date_due", "opening_balance", "period_debit", "period_credit",
-    "closing_balance", "amount_not_due", "amount_overdue", "line_ids", "ageing_ids", "state",
-    "generate_uid", "generate_date", "submit_uid", "submit_date", "approve_uid", "approve_date",
-    "send_uid", "send_date", "answer_date", "reject_uid", "reject_date", "reject_reason",
-    "cancel_uid", "cancel_date", "previous_revision_id", "superseded_by_id",
+    "name",
+    "revision",
+    "company_id",
+    "partner_id",
+    "currency_id",
+    "period_start",
+    "period_end",
+    "date_due",
+    "opening_balance",
+    "period_debit",
+    "period_credit",
+    "closing_balance",
+    "amount_not_due",
+    "amount_overdue",
+    "line_ids",
+    "ageing_ids",
+    "state",
+    "generate_uid",
+    "generate_date",
+    "submit_uid",
+    "submit_date",
+    "approve_uid",
+    "approve_date",
+    "send_uid",
+    "send_date",
+    "answer_date",
+    "reject_uid",
+    "reject_date",
+    "reject_reason",
+    "cancel_uid",
+    "cancel_date",
+    "previous_revision_id",
+    "superseded_by_id",
 }
 
 
@@ -53,27 +80,19 @@ class MonthlySettlementStatement(models.Model):
     statement_date = fields.Date(related="period_end", string="Statement Date")
     date_due = fields.Date(string="Due Date", readonly=True, index=True)
     opening_balance = fields.Monetary(readonly=True)
-    period_debit = fields.Monetary(
-        string="Invoiced", readonly=True, help="Invoices and other debits of the period."
-    )
+    period_debit = fields.Monetary(string="Invoiced", readonly=True, help="Invoices and other debits of the period.")
     period_credit = fields.Monetary(
         string="Credited and Paid", readonly=True, help="Credit notes and payments of the period."
     )
     closing_balance = fields.Monetary(readonly=True)
     amount_not_due = fields.Monetary(string="Not Due", readonly=True)
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
-    line_ids = fields.One2many(
-        "monthly.settlement.statement.line", "statement_id", string="Lines", readonly=True
-    )
-    ageing_ids = fields.One2many(
-        "monthly.settlement.statement.ageing", "statement_id", string="Ageing", readonly=True
-    )
+    line_ids = fields.One2many("monthly.settlement.statement.line", "statement_id", readonly=True)
+    ageing_ids = fields.One2many("monthly.settlement.statement.ageing", "statement_id", readonly=True)
     state = fields.Selection(
         STATEMENT_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True
     )
-    user_id = fields.Many2one(
-        "res.users", string="Salesperson", tracking=True, domain="[('share', '=', False)]"
-    )
+    user_id = fields.Many2one("res.users", string="Salesperson", tracking=True, domain="[('share', '=', False)]")
     accountant_id = fields.Many2one(
         "res.users", string="Responsible Accountant", tracking=True, domain="[('share', '=', False)]"
     )
@@ -113,15 +132,14 @@ class MonthlySettlementStatement(models.Model):
         for statement in self:
             number = statement.name if statement.name != "/" else self.env._("Draft Statement")
             if statement.revision > 1:
-                number = self.env._(
-                    "%(number)s (revision %(revision)s)", number=number, revision=statement.revision
-                )
+                number = self.env._("%(number)s (revision %(revision)s)", number=number, revision=statement.revision)
             statement.display_name = number
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/statements/{statement.id}"
+        return result
 
     def _get_report_base_filename(self):
         self.ensure_one()
@@ -152,9 +170,7 @@ class MonthlySettlementStatement(models.Model):
     def write(self, vals):
         if not self.env.su:
             if PROTECTED_FIELDS & vals.keys():
-                raise AccessError(
-                    self.env._("A statement's figures and state change only through its buttons.")
-                )
+                raise AccessError(self.env._("A statement's figures and state change only through its buttons."))
             if "note" in vals:
                 self._check_draft(self.env._("change the note of"))
         return super().write(vals)
@@ -185,9 +201,7 @@ class MonthlySettlementStatement(models.Model):
     def _check_group(self, group_xmlid):
         if not self.env.su and not self.env.user.has_group(group_xmlid):
             group = self.env.ref(group_xmlid)
-            raise AccessError(
-                self.env._("Only members of “%(group)s” may do this.", group=group.display_name)
-            )
+            raise AccessError(self.env._("Only members of “%(group)s” may do this.", group=group.display_name))
 
     def _check_state(self, allowed_states, action):
         wrong = self.filtered(lambda statement: statement.state not in allowed_states or statement.superseded_by_id)
@@ -331,11 +345,17 @@ class MonthlySettlementStatement(models.Model):
                         statement=statement.display_name,
                     )
                 )
-            revisions |= statement.sudo().copy({
-                "revision": statement.revision + 1,
-                "previous_revision_id": statement.id,
-                "name": statement.name,
-            }).with_env(self.env)
+            revisions |= (
+                statement.sudo()
+                .copy(
+                    {
+                        "revision": statement.revision + 1,
+                        "previous_revision_id": statement.id,
+                        "name": statement.name,
+                    }
+                )
+                .with_env(self.env)
+            )
         for statements in revisions._grouped_by_run():
             statements._regenerate()
         if len(revisions) == 1:
@@ -351,17 +371,21 @@ class MonthlySettlementStatement(models.Model):
         self.ensure_one()
         if self.name and self.name != "/":
             return self.name
-        sequence = self.env["ir.sequence"].sudo().search(
-            [("code", "=", self._name), ("company_id", "=", self.company_id.id)], limit=1
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search([("code", "=", self._name), ("company_id", "=", self.company_id.id)], limit=1)
         )
         if not sequence:
-            sequence = sequence.create({
-                "name": self.env._("Customer statements (%(company)s)", company=self.company_id.name),
-                "code": self._name,
-                "company_id": self.company_id.id,
-                "prefix": "ST/%(year)s/",
-                "padding": 5,
-            })
+            sequence = sequence.create(
+                {
+                    "name": self.env._("Customer statements (%(company)s)", company=self.company_id.name),
+                    "code": self._name,
+                    "company_id": self.company_id.id,
+                    "prefix": "ST/%(year)s/",
+                    "padding": 5,
+                }
+            )
         return sequence.next_by_id(sequence_date=self.period_end)
 
     def _schedule_review_activities(self):
@@ -408,7 +432,9 @@ class MonthlySettlementStatement(models.Model):
         ):
             problems.append(self.env._("%(statement)s: closing ≠ opening + debits − credits.", statement=label))
         if currency.compare_amounts(sum(self.line_ids.mapped("amount")), self.period_debit - self.period_credit):
-            problems.append(self.env._("%(statement)s: the lines do not add up to the period's movements.", statement=label))
+            problems.append(
+                self.env._("%(statement)s: the lines do not add up to the period's movements.", statement=label)
+            )
         if currency.compare_amounts(current.get("closing", 0.0), self.closing_balance) or currency.compare_amounts(
             current.get("opening", 0.0), self.opening_balance
         ):
@@ -505,7 +531,8 @@ class MonthlySettlementStatement(models.Model):
         """
         yesterday = fields.Date.context_today(self) - timedelta(days=1)
         since = yesterday - timedelta(days=CRON_CATCH_UP_DAYS - 1)
-        for company in self.env["res.company"].search([]):
+        # Companies are a handful: no limit needed.
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             statements = self.with_company(company)
             partners = statements.env["res.partner"]._search_monthly_customers(company)
             statements._generate_statements(partners, yesterday, since=since, commit=True)
@@ -528,19 +555,21 @@ class MonthlySettlementStatement(models.Model):
         for (partner_id, currency_id), values in figures.items():
             partner = self.env["res.partner"].browse(partner_id)
             start, end = claimed_jobs[partner]
-            vals_list.append({
-                "company_id": company.id,
-                "partner_id": partner_id,
-                "currency_id": currency_id,
-                "period_start": start,
-                "period_end": end,
-                "date_due": partner._get_settlement_due_date(end),
-                "user_id": partner.user_id.id,
-                "accountant_id": partner.settlement_accountant_id.id,
-                "generate_uid": self.env.uid,
-                "generate_date": now,
-                **values["header"],
-            })
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner_id,
+                    "currency_id": currency_id,
+                    "period_start": start,
+                    "period_end": end,
+                    "date_due": partner._get_settlement_due_date(end),
+                    "user_id": partner.user_id.id,
+                    "accountant_id": partner.settlement_accountant_id.id,
+                    "generate_uid": self.env.uid,
+                    "generate_date": now,
+                    **values["header"],
+                }
+            )
         statements = (
             self.sudo()
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
@@ -555,21 +584,36 @@ class MonthlySettlementStatement(models.Model):
         now = fields.Datetime.now()
         for statement in self:
             values = figures.get((statement.partner_id.id, statement.currency_id.id))
-            header = values["header"] if values else dict.fromkeys(
-                ("opening_balance", "period_debit", "period_credit", "closing_balance",
-                 "amount_not_due", "amount_overdue"), 0.0,
+            header = (
+                values["header"]
+                if values
+                else dict.fromkeys(
+                    (
+                        "opening_balance",
+                        "period_debit",
+                        "period_credit",
+                        "closing_balance",
+                        "amount_not_due",
+                        "amount_overdue",
+                    ),
+                    0.0,
+                )
             )
-            statement.sudo().write({
-                **header,
-                "date_due": statement.partner_id._get_settlement_due_date(statement.period_end),
-                "generate_uid": self.env.uid,
-                "generate_date": now,
-            })
-        self.env.cr.execute(SQL(
-            "DELETE FROM monthly_settlement_statement_line WHERE statement_id = ANY(%(ids)s);"
-            "DELETE FROM monthly_settlement_statement_ageing WHERE statement_id = ANY(%(ids)s)",
-            ids=self.ids,
-        ))
+            statement.sudo().write(
+                {
+                    **header,
+                    "date_due": statement.partner_id._get_settlement_due_date(statement.period_end),
+                    "generate_uid": self.env.uid,
+                    "generate_date": now,
+                }
+            )
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM monthly_settlement_statement_line WHERE statement_id = ANY(%(ids)s);"
+                "DELETE FROM monthly_settlement_statement_ageing WHERE statement_id = ANY(%(ids)s)",
+                ids=self.ids,
+            )
+        )
         self._store_details(figures)
 
     def _grouped_by_run(self):
@@ -592,8 +636,9 @@ class MonthlySettlementStatement(models.Model):
         lasts until this transaction ends, like a row lock taken with SKIP LOCKED.
         """
         partners = list(jobs)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT job.partner_id, job.done
               FROM (
                     SELECT job.partner_id, EXISTS (
@@ -607,11 +652,12 @@ class MonthlySettlementStatement(models.Model):
                    ) AS job
              WHERE job.done OR pg_try_advisory_xact_lock(hashtext(%(lock_key)s), job.partner_id)
             """,
-            partner_ids=[partner.id for partner in partners],
-            period_ends=[jobs[partner][1] for partner in partners],
-            company_id=self.env.company.id,
-            lock_key=ADVISORY_LOCK_KEY,
-        ))
+                partner_ids=[partner.id for partner in partners],
+                period_ends=[jobs[partner][1] for partner in partners],
+                company_id=self.env.company.id,
+                lock_key=ADVISORY_LOCK_KEY,
+            )
+        )
         rows = self.env.cr.fetchall()
         claimed = self.env["res.partner"].browse(partner_id for partner_id, done in rows if not done)
         answered = {partner_id for partner_id, _done in rows}
@@ -688,8 +734,9 @@ class MonthlySettlementStatement(models.Model):
         thresholds = [days_from for days_from, _days_to in buckets[1:]]
         items = self._receivable_items_sql(jobs)
 
-        self.env.cr.execute(SQL(
-            """%(items)s
+        self.env.cr.execute(
+            SQL(
+                """%(items)s
             SELECT item.partner_id, item.currency_id,
                    CASE WHEN item.open_amount = 0 THEN NULL
                         ELSE width_bucket(item.period_end - item.date_maturity, %(thresholds)s::int[]) END,
@@ -698,9 +745,10 @@ class MonthlySettlementStatement(models.Model):
               FROM item
              GROUP BY 1, 2, 3
             """,
-            items=items,
-            thresholds=thresholds,
-        ))
+                items=items,
+                thresholds=thresholds,
+            )
+        )
         totals = defaultdict(lambda: {"opening": 0.0, "buckets": [0.0] * len(buckets)})
         for partner_id, currency_id, bucket, opening, open_amount in self.env.cr.fetchall():
             total = totals[partner_id, currency_id]
@@ -708,8 +756,9 @@ class MonthlySettlementStatement(models.Model):
             if bucket is not None:
                 total["buckets"][bucket] += open_amount
 
-        self.env.cr.execute(SQL(
-            """%(items)s
+        self.env.cr.execute(
+            SQL(
+                """%(items)s
             SELECT item.partner_id, item.currency_id, item.move_id, MIN(item.date), MIN(item.date_maturity),
                    SUM(item.amount_currency), SUM(item.open_amount),
                    move.name, COALESCE(NULLIF(move.ref, ''), move.payment_reference),
@@ -723,8 +772,9 @@ class MonthlySettlementStatement(models.Model):
              GROUP BY item.partner_id, item.currency_id, item.move_id, move.id
              ORDER BY item.partner_id, item.currency_id, MIN(item.date), item.move_id
             """,
-            items=items,
-        ))
+                items=items,
+            )
+        )
         movements = defaultdict(list)
         for partner_id, currency_id, *line in self.env.cr.fetchall():
             movements[partner_id, currency_id].append(line)
@@ -733,18 +783,33 @@ class MonthlySettlementStatement(models.Model):
         for key in totals.keys() | movements.keys():
             currency = self.env["res.currency"].browse(key[1])
             opening = totals[key]["opening"]
-            lines = [{
-                "sequence": 0, "line_type": "opening", "date": jobs[self.env["res.partner"].browse(key[0])][0],
-                "amount": 0.0, "open_amount": 0.0, "balance": opening,
-            }]
+            lines = [
+                {
+                    "sequence": 0,
+                    "line_type": "opening",
+                    "date": jobs[self.env["res.partner"].browse(key[0])][0],
+                    "amount": 0.0,
+                    "open_amount": 0.0,
+                    "balance": opening,
+                }
+            ]
             balance = opening
             for move_id, date, date_due, amount, open_amount, name, ref, line_type in movements[key]:
                 balance += amount
-                lines.append({
-                    "sequence": len(lines), "line_type": line_type, "move_id": move_id, "name": name,
-                    "ref": ref, "date": date, "date_due": date_due, "amount": amount,
-                    "open_amount": open_amount, "balance": balance,
-                })
+                lines.append(
+                    {
+                        "sequence": len(lines),
+                        "line_type": line_type,
+                        "move_id": move_id,
+                        "name": name,
+                        "ref": ref,
+                        "date": date,
+                        "date_due": date_due,
+                        "amount": amount,
+                        "open_amount": open_amount,
+                        "balance": balance,
+                    }
+                )
             if len(lines) == 1 and currency.is_zero(opening):
                 continue  # nothing to say to this customer in this currency
             ageing = totals[key]["buckets"]
@@ -764,7 +829,7 @@ class MonthlySettlementStatement(models.Model):
                 "lines": lines,
                 "ageing": [
                     {"sequence": index, "days_from": days_from, "days_to": days_to, "amount": amount}
-                    for index, ((days_from, days_to), amount) in enumerate(zip(buckets, ageing))
+                    for index, ((days_from, days_to), amount) in enumerate(zip(buckets, ageing, strict=True))
                 ],
             }
         return figures
@@ -795,15 +860,17 @@ class MonthlySettlementStatement(models.Model):
             return
         names = sorted({name for row in rows for name in row})
         now = self.env.cr.now()
-        self.env.cr.execute(SQL(
-            "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date) "
-            "SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(arrays)s)",
-            table=SQL.identifier(model._table),
-            columns=SQL(", ").join(SQL.identifier(name) for name in names),
-            arrays=SQL(", ").join(
-                SQL("%s::%s[]", [row.get(name) for row in rows], SQL(model._fields[name].column_type[0]))
-                for name in names
-            ),
-            uid=self.env.uid,
-            now=now,
-        ))
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date) "
+                "SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(arrays)s)",
+                table=SQL.identifier(model._table),
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", [row.get(name) for row in rows], SQL(model._fields[name].column_type[0]))
+                    for name in names
+                ),
+                uid=self.env.uid,
+                now=now,
+            )
+        )
