@@ -635,6 +635,7 @@ class MonthlySettlementStatement(models.Model):
         what makes generation idempotent and a killed run resumable. The advisory lock
         lasts until this transaction ends, like a row lock taken with SKIP LOCKED.
         """
+        self.env.flush_all()  # raw SQL below: what the ORM holds in memory must be in the database
         partners = list(jobs)
         self.env.cr.execute(
             SQL(
@@ -728,6 +729,7 @@ class MonthlySettlementStatement(models.Model):
         """
         if not jobs:
             return {}
+        self.env.flush_all()  # raw SQL below: documents posted in this transaction must be seen
         company = self.env.company
         buckets = company._get_settlement_ageing_buckets()
         # width_bucket thresholds: 1 day overdue opens bucket 1, each limit + 1 the next one.

@@ -1,8 +1,6 @@
-from . import (
-    test_due_dates,
-    test_generation,
-    test_partner_terms,
-    test_settlement_calendar,
-    test_statement_figures,
-    test_workflow,
-)
+from . import test_settlement_calendar
+from . import test_partner_terms
+from . import test_due_dates
+from . import test_statement_figures
+from . import test_generation
+from . import test_workflow

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import MonthlySettlementCommon
@@ -192,6 +193,23 @@ class TestStatementCurrencies(MonthlySettlementCommon):
         )
         self.assertRecordValues(usd.ageing_ids[:1], [{"amount": 600}])
         self.assertRecordValues(cny, [{"currency_id": self.cny.id, "closing_balance": 500}])
+
+    def test_documents_posted_in_the_same_transaction(self):
+        """Generation reads with SQL: what the ORM has not written yet must still count."""
+        customer = self._create_monthly_customer("当日过账客户", cutoff_day=25)
+        invoice = self._invoice(customer, "2026-10-05", 700, post=False)
+        invoice.action_post()
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": customer.id,
+                "invoice_date": "2026-10-06",
+                "invoice_line_ids": [Command.create({"name": "折让", "price_unit": 100, "tax_ids": []})],
+            }
+        )
+        refund.action_post()
+        statement = self._generate(customer, self.d("2026-11-24"))
+        self.assertRecordValues(statement, [{"period_debit": 700, "period_credit": 100, "closing_balance": 600}])
 
     def test_no_statement_without_activity(self):
         customer = self._create_monthly_customer("沉默客户", cutoff_day=25)

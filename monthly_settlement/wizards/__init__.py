@@ -1,1 +1,2 @@
-from . import monthly_settlement_generate, monthly_settlement_reject
+from . import monthly_settlement_generate
+from . import monthly_settlement_reject
