@@ -11,8 +11,7 @@ bash "$MS_REPO/setup/install.sh"
 DB=${MS_DEMO_DB:-monthly_settlement_demo}
 PORT=${MS_HTTP_PORT:-8069}
 ms_write_config "$MS_CONF" "$PORT"
-# Every module of this repository (monthly_settlement, monthly_settlement_reports, ...).
-MODULES=$(cd "$MS_REPO" && ls -d monthly_settlement*/__manifest__.py | xargs -n1 dirname | paste -sd, -)
+MODULES=$(ms_modules)
 
 installed() {
     [ "$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'monthly_settlement'" 2>/dev/null)" = installed ]
