@@ -33,9 +33,7 @@ class MonthlySettlementDemo(models.AbstractModel):
     def _install_demo_data(self):
         # Odoo's demo gives the main company a generic chart in USD; l10n_cn's demo company
         # has the Chinese chart of accounts and CNY.
-        company = self.env.ref("base.demo_company_cn", raise_if_not_found=False) or self.env.ref(
-            "base.main_company"
-        )
+        company = self.env.ref("base.demo_company_cn", raise_if_not_found=False) or self.env.ref("base.main_company")
         self = self.with_company(company)
         if not self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)]):
             _logger.warning("Monthly settlement demo: the company has no chart of accounts, no documents created.")
@@ -43,49 +41,70 @@ class MonthlySettlementDemo(models.AbstractModel):
         self._demo_company(company)
         today = fields.Date.context_today(self)
         usd = self._demo_enable_usd(company, today)
-        products = self.env["product.product"].create([
-            {"name": name, "list_price": price, "type": "service"} for name, price in DEMO_PRODUCTS
-        ])
+        products = self.env["product.product"].create(
+            [{"name": name, "list_price": price, "type": "service"} for name, price in DEMO_PRODUCTS]
+        )
         rng = random.Random(19)
         for xmlid, amounts in DEMO_CUSTOMERS:
             customer = self.env.ref(f"monthly_settlement.{xmlid}")
             currency = usd if xmlid == "demo_customer_huanqiu" else company.currency_id
             self._demo_documents(customer, currency, amounts, products, today, rng)
+        per_invoice = self.env.ref("monthly_settlement.demo_customer_per_invoice")
+        self._demo_documents(per_invoice, company.currency_id, (2680, 5400, 1960), products, today, rng)
         self._demo_statements(today)
 
     def _demo_company(self, company):
         """A Shanghai trading company; staff and the administrator work in it."""
-        company.write({
-            "name": "上海明远贸易有限公司",
-            "street": "浦东新区张江路 88 号 明远大厦 12 楼",
-            "city": "上海",
-            "zip": "201203",
-            "state_id": self.env.ref("base.state_cn_SH").id,
-            "country_id": self.env.ref("base.cn").id,
-            "vat": "91310115MA1H8M2Y3K",
-            "phone": "021-5888 6600",
-            "email": "finance@mingyuan-trading.example.com",
-            "settlement_cutoff_day": 25,
-            "settlement_payment_days": 60,
-        })
-        self.env["res.partner.bank"].create({
-            "acc_number": "1001 2345 6789 0123 456",
-            "bank_id": self.env.ref("monthly_settlement.demo_bank_icbc").id,
-            "partner_id": company.partner_id.id,
-            "allow_out_payment": True,
-        })
-        staff = self.env.ref("base.user_admin") | self.env["res.users"].browse(
-            self.env.ref(f"monthly_settlement.demo_user_{login}").id for login in ("sales", "finance", "finance_2", "auditor")
+        company.write(
+            {
+                "name": "上海明远贸易有限公司",
+                "street": "浦东新区张江路 88 号 明远大厦 12 楼",
+                "city": "上海",
+                "zip": "201203",
+                "state_id": self.env.ref("base.state_cn_SH").id,
+                "country_id": self.env.ref("base.cn").id,
+                "vat": "91310115MA1H8M2Y3K",
+                "phone": "021-5888 6600",
+                "email": "finance@mingyuan-trading.example.com",
+                "settlement_cutoff_day": 25,
+                "settlement_payment_days": 60,
+                "account_use_credit_limit": True,
+            }
         )
-        for user in staff:
-            user.write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        # Company-dependent values: XML data would set them in the main company, not this one.
+        self.env.ref("monthly_settlement.demo_customer_huadong").credit_limit = 500000
+        self.env.ref("monthly_settlement.demo_customer_per_invoice").property_payment_term_id = self.env.ref(
+            "account.account_payment_term_30days"
+        )
+        self.env["res.partner.bank"].create(
+            {
+                "acc_number": "1001 2345 6789 0123 456",
+                "bank_id": self.env.ref("monthly_settlement.demo_bank_icbc").id,
+                "partner_id": company.partner_id.id,
+                "allow_out_payment": True,
+            }
+        )
+        self.env.ref("base.user_admin").write({"company_ids": [Command.link(company.id)], "company_id": company.id})
+        # Our users belong to this company only: no company switcher for them, and the portal
+        # customer passes the statements' multi-company rule.
+        users = self.env["res.users"].browse(
+            self.env.ref(f"monthly_settlement.demo_user_{name}").id
+            for name in ("sales", "finance", "finance_2", "auditor", "portal")
+        )
+        users.write({"company_ids": [Command.set(company.ids)], "company_id": company.id})
 
     def _demo_enable_usd(self, company, today):
         usd = self.env.ref("base.USD")
         usd.active = True
-        self.env["res.currency.rate"].create({
-            "name": today - relativedelta(months=6), "rate": 0.1389, "currency_id": usd.id, "company_id": company.id,
-        })
+        if usd != company.currency_id:  # without l10n_cn the demo company keeps Odoo's USD
+            self.env["res.currency.rate"].create(
+                {
+                    "name": today - relativedelta(months=6),
+                    "rate": 0.1389,
+                    "currency_id": usd.id,
+                    "company_id": company.id,
+                }
+            )
         return usd
 
     def _demo_documents(self, customer, currency, amounts, products, today, rng):
@@ -99,27 +118,37 @@ class MonthlySettlementDemo(models.AbstractModel):
                     break
                 amount = amounts[(months_back + day) % len(amounts)] * rng.choice((0.5, 0.8, 1.0, 1.2))
                 product = products[day % len(products)]
-                invoices |= self.env["account.move"].create({
-                    "move_type": "out_invoice",
-                    "partner_id": customer.id,
-                    "invoice_date": invoice_date,
-                    "currency_id": currency.id,
-                    "ref": f"PO-{invoice_date:%y%m}{day:02d}-{customer.id}",
-                    "invoice_line_ids": [Command.create({
-                        "product_id": product.id,
-                        "quantity": max(round(amount / product.list_price), 1),
-                        "price_unit": product.list_price,
-                    })],
-                })
+                invoices |= self.env["account.move"].create(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": customer.id,
+                        "invoice_date": invoice_date,
+                        "currency_id": currency.id,
+                        "ref": f"PO-{invoice_date:%y%m}{day:02d}-{customer.id}",
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "quantity": max(round(amount / product.list_price), 1),
+                                    "price_unit": product.list_price,
+                                }
+                            )
+                        ],
+                    }
+                )
         invoices.action_post()
         refunded = invoices[len(invoices) // 2]
-        reversal = self.env["account.move.reversal"].with_context(
-            active_model="account.move", active_ids=refunded.ids
-        ).create({
-            "reason": "质量问题退货",
-            "journal_id": refunded.journal_id.id,
-            "date": refunded.invoice_date + timedelta(days=5),
-        })
+        reversal = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=refunded.ids)
+            .create(
+                {
+                    "reason": "质量问题退货",
+                    "journal_id": refunded.journal_id.id,
+                    "date": refunded.invoice_date + timedelta(days=5),
+                }
+            )
+        )
         credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
         credit_note.invoice_line_ids[:1].quantity = max(credit_note.invoice_line_ids[:1].quantity // 3, 1)
         credit_note.action_post()
@@ -131,13 +160,13 @@ class MonthlySettlementDemo(models.AbstractModel):
             self._demo_pay(invoice, paid_on, invoice.amount_residual * share)
 
     def _demo_pay(self, invoice, payment_date, amount):
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=invoice.ids
-        ).create({
-            "payment_date": payment_date,
-            "amount": round(amount, 2),
-            "payment_difference_handling": "open",
-        }).action_create_payments()
+        self.env["account.payment.register"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {
+                "payment_date": payment_date,
+                "amount": round(amount, 2),
+                "payment_difference_handling": "open",
+            }
+        ).action_create_payments()
 
     def _demo_statements(self, today):
         """Three periods per customer, walked through the workflow into every state."""
@@ -156,12 +185,14 @@ class MonthlySettlementDemo(models.AbstractModel):
                     self._demo_advance(statement, xmlid, age, sales, finance, finance_2)
 
     def _demo_advance(self, statement, xmlid, age, sales, finance, finance_2):
-        """Oldest periods confirmed, the previous one out with the customer, the last one in review."""
+        """Oldest periods confirmed, the previous one out with the customer, the last one in review
+        (one rejected back to draft, one cancelled)."""
         target = {
             2: {"demo_customer_huadong": "revised"}.get(xmlid, "confirmed"),
             1: {"demo_customer_nanfang": "disputed", "demo_customer_suzhou": "confirmed"}.get(xmlid, "sent"),
             0: {
                 "demo_customer_huadong": "draft",
+                "demo_customer_chuangxin": "rejected",
                 "demo_customer_hengda": "to_review",
                 "demo_customer_nanfang": "to_review",
                 "demo_customer_xihu": "approved",
@@ -175,6 +206,14 @@ class MonthlySettlementDemo(models.AbstractModel):
             statement.with_user(self.env.ref("base.user_admin")).action_cancel()
             return
         statement.with_user(sales).action_submit()
+        if target == "rejected":
+            # Back to draft with the reviewer's reason, and an activity for the salesperson.
+            self.env["monthly.settlement.reject"].with_user(finance).with_context(
+                active_model=statement._name, active_ids=statement.ids
+            ).create(
+                {"reason": "工业控制板卡的单价与合同价（1,250 元）不一致，请与客户核对后重新提交。"}
+            ).action_reject()
+            return
         if target == "to_review":
             return
         statement.with_user(finance).action_approve()
@@ -197,10 +236,12 @@ class MonthlySettlementDemo(models.AbstractModel):
             revision.with_user(finance_2).action_customer_confirmed()
 
     def _demo_discount(self, customer, date, amount):
-        self.env["account.move"].create({
-            "move_type": "out_refund",
-            "partner_id": customer.id,
-            "invoice_date": date,
-            "ref": "价格折让",
-            "invoice_line_ids": [Command.create({"name": "价格折让", "quantity": 1, "price_unit": amount})],
-        }).action_post()
+        self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": customer.id,
+                "invoice_date": date,
+                "ref": "价格折让",
+                "invoice_line_ids": [Command.create({"name": "价格折让", "quantity": 1, "price_unit": amount})],
+            }
+        ).action_post()
