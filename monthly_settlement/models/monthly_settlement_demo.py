@@ -183,6 +183,8 @@ class MonthlySettlementDemo(models.AbstractModel):
                 statements, _left = Statement.with_user(sales)._generate_statements(customer, period_end)
                 for statement in statements:
                     self._demo_advance(statement, xmlid, age, sales, finance, finance_2)
+        # Customers with deemed-confirmation days who left a statement unanswered.
+        Statement._cron_deem_confirmed()
 
     def _demo_advance(self, statement, xmlid, age, sales, finance, finance_2):
         """Oldest periods confirmed, the previous one out with the customer, the last one in review
@@ -219,7 +221,7 @@ class MonthlySettlementDemo(models.AbstractModel):
         statement.with_user(finance).action_approve()
         if target == "approved":
             return
-        statement.with_user(finance).action_mark_sent()
+        statement.with_user(finance)._mark_sent(statement.period_end + timedelta(days=2))
         if target == "sent":
             return
         if target == "confirmed":
@@ -232,7 +234,7 @@ class MonthlySettlementDemo(models.AbstractModel):
             revision = statement.browse(statement.with_user(finance).action_new_revision()["res_id"])
             revision.with_user(sales).action_submit()
             revision.with_user(finance_2).action_approve()
-            revision.with_user(finance_2).action_mark_sent()
+            revision.with_user(finance_2)._mark_sent(fields.Date.context_today(self))
             revision.with_user(finance_2).action_customer_confirmed()
 
     def _demo_discount(self, customer, date, amount):

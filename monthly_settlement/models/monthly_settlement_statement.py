@@ -1,7 +1,9 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
 
@@ -16,9 +18,12 @@ STATEMENT_STATES = [
     ("approved", "Approved"),
     ("sent", "Sent"),
     ("confirmed", "Confirmed"),
+    ("deemed", "Deemed Confirmed"),
     ("disputed", "Disputed"),
     ("cancel", "Cancelled"),
 ]
+# States in which the customer sees a statement on the portal (unless superseded).
+PORTAL_STATES = ("sent", "confirmed", "deemed", "disputed")
 # Fields that only generation and the workflow methods write (as superuser, after their
 # own checks): a user can never set them directly, not even through RPC.
 PROTECTED_FIELDS = {
@@ -55,6 +60,13 @@ PROTECTED_FIELDS = {
     "cancel_date",
     "previous_revision_id",
     "superseded_by_id",
+    "confirm_name",
+    "confirm_signature",
+    "confirm_ip",
+    "dispute_comment",
+    "delivery_state",
+    "delivery_error",
+    "delivery_message_id",
 }
 
 
@@ -114,6 +126,21 @@ class MonthlySettlementStatement(models.Model):
     reject_reason = fields.Text(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled by", readonly=True, copy=False)
     cancel_date = fields.Datetime(string="Cancelled on", readonly=True, copy=False)
+    confirm_name = fields.Char(string="Confirmed by (Name)", readonly=True, copy=False)
+    confirm_signature = fields.Image(
+        string="Customer Signature", readonly=True, copy=False, max_width=1024, max_height=1024
+    )
+    confirm_ip = fields.Char(string="Confirmed from (IP)", readonly=True, copy=False)
+    dispute_comment = fields.Text(string="Customer's Dispute", readonly=True, copy=False)
+    delivery_state = fields.Selection(
+        [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+        string="Email Delivery",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    delivery_error = fields.Text(string="Delivery Error", readonly=True, copy=False)
+    delivery_message_id = fields.Many2one("mail.message", string="Statement Email", readonly=True, copy=False)
 
     previous_revision_id = fields.Many2one(
         "monthly.settlement.statement", readonly=True, copy=False, index="btree_not_null"
@@ -298,15 +325,230 @@ class MonthlySettlementStatement(models.Model):
         return True
 
     def action_mark_sent(self):
+        """Paper channel: the reviewer says when the statement was handed over or posted."""
         self._check_group("monthly_settlement.group_settlement_reviewer")
         self._check_state({"approved"}, self.env._("mark as sent"))
-        self._transition({"state": "sent"}, stamp="send")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Sent"),
+            "res_model": "monthly.settlement.mark.sent",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def _mark_sent(self, sent_on):
+        self._check_group("monthly_settlement.group_settlement_reviewer")
+        self._check_state({"approved"}, self.env._("mark as sent"))
+        if sent_on > fields.Date.context_today(self):
+            raise UserError(self.env._("A statement cannot have been sent in the future."))
+        self._transition({"state": "sent", "send_uid": self.env.uid, "send_date": datetime.combine(sent_on, time(12))})
         return True
+
+    def action_send(self):
+        """Email approved statements to the customer's statement contacts, reports attached."""
+        self._check_group("monthly_settlement.group_settlement_reviewer")
+        self._check_state({"approved"}, self.env._("send"))
+        for statement in self:
+            if not statement._get_statement_recipients().filtered("email"):
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has no statement contact with an email address: add one on the "
+                        "customer, or deliver the statement on paper and mark it as sent.",
+                        customer=statement.partner_id.display_name,
+                    )
+                )
+        self._send_by_email()
+        return True
+
+    def _get_statement_recipients(self):
+        self.ensure_one()
+        return self.partner_id.settlement_contact_ids or self.partner_id
+
+    def _render_statement_attachments(self):
+        """Attachments of the statement's reports (see `_get_statement_reports`)."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"]
+        base_name = self._get_report_base_filename()
+        for report in self._get_statement_reports():
+            content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids)
+            attachments |= attachments.create({
+                "name": f"{base_name}.{extension}",
+                "raw": content,
+                "res_model": self._name,
+                "res_id": self.id,
+            })
+        return attachments
+
+    def _send_by_email(self):
+        """Post the statement email in the chatter; it goes out after the transaction (or with
+        the mail queue), and the statement counts as sent only once every email went out
+        (see `_update_delivery_state`, called when mails are processed)."""
+        template = self.env.ref("monthly_settlement.mail_template_statement")
+        for statement in self:
+            statement = statement.with_context(lang=statement._get_statement_lang())
+            message = statement.with_context(mail_notify_force_send=True).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=[Command.set(statement._get_statement_recipients().ids)],
+                attachment_ids=[Command.set(statement._render_statement_attachments().ids)],
+            )
+            statement._transition({
+                "delivery_state": "queued",
+                "delivery_error": False,
+                "delivery_message_id": message[:1].id,
+                "send_uid": self.env.uid,
+            })
+        self._update_delivery_state()  # concludes at once when nothing could be queued
+
+    def _update_delivery_state(self):
+        """Sent when every email of the statement message went out; failed (with the reason and
+        an activity, the statement staying approved) when one did not."""
+        for statement in self.filtered(lambda statement: statement.delivery_state == "queued"):
+            emails = statement.delivery_message_id.sudo().notification_ids.filtered(
+                lambda notification: notification.notification_type == "email"
+            )
+            failed = emails.filtered(lambda notification: notification.notification_status in ("exception", "bounce"))
+            if failed or not emails:
+                responsible = statement.accountant_id or statement.approve_uid or statement.send_uid
+                reason = "\n".join(
+                    f"{notification.res_partner_id.display_name}: "
+                    f"{notification.failure_reason or notification.failure_type or ''}"
+                    for notification in failed
+                ) or self.env._("No email was sent: no recipient has an email address.")
+                statement._transition({"delivery_state": "failed", "delivery_error": reason, "send_uid": False})
+                statement.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Statement email failed"),
+                    note=reason,
+                    user_id=responsible.id,
+                )
+            elif all(notification.notification_status == "sent" for notification in emails):
+                statement._transition({"delivery_state": "sent", "state": "sent", "send_date": fields.Datetime.now()})
+
+    @api.model
+    def _cron_send_statements(self):
+        """Email the approved statements of customers who get them by email."""
+        pending = self.search([
+            ("state", "=", "approved"),
+            ("superseded_by_id", "=", False),
+            ("delivery_state", "=", False),
+            ("partner_id.settlement_delivery_email", "=", True),
+        ])
+        done = 0
+        for batch in split_every(50, pending.ids, self.browse):
+            batch._send_by_email()
+            done += len(batch)
+            if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(pending) - done) <= 0:
+                return
+
+    @api.model
+    def _cron_deem_confirmed(self):
+        """Statements the customer left unanswered longer than their terms allow count as
+        confirmed (逾期未回复视为确认): from the day after the last day to answer."""
+        today = fields.Date.context_today(self)
+        sent = self.search([
+            ("state", "=", "sent"),
+            ("superseded_by_id", "=", False),
+            ("partner_id.settlement_confirm_days", ">", 0),
+        ])
+        deemed = sent.filtered(
+            lambda statement: statement.send_date
+            and statement.send_date.date() + timedelta(days=statement.partner_id.settlement_confirm_days) < today
+        )
+        deemed._transition({"state": "deemed", "answer_date": fields.Datetime.now()})
+        template = self.env.ref("monthly_settlement.mail_template_statement_deemed")
+        for statement in deemed:
+            statement.with_context(
+                lang=statement._get_statement_lang(), mail_notify_force_send=True
+            ).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=[Command.set(statement._get_statement_recipients().ids)],
+            )
+        return deemed
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _is_portal_visible(self):
+        """Drafts, statements under review and superseded revisions never reach the customer."""
+        self.ensure_one()
+        return self.state in PORTAL_STATES and not self.superseded_by_id
+
+    def _check_portal_answerable(self):
+        if self.state != "sent" or self.superseded_by_id:
+            raise UserError(self.env._("This statement is not waiting for your answer any more."))
+
+    def _portal_notified_user(self):
+        return self.accountant_id or self.user_id or self.approve_uid
+
+    def _portal_confirm(self, name, signature=None, ip=None, author=None):
+        """The customer confirms the balance, typing their name (and maybe signing)."""
+        self.ensure_one()
+        self._check_portal_answerable()
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("Type your name to confirm the statement."))
+        self._transition({
+            "state": "confirmed",
+            "answer_date": fields.Datetime.now(),
+            "confirm_name": name[:128],
+            "confirm_signature": signature or False,
+            "confirm_ip": ip,
+        })
+        self.message_post(
+            body=self.env._("Balance confirmed by %(name)s.", name=name),
+            author_id=(author or self.partner_id).id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self._portal_notified_user().partner_id.ids,
+        )
+
+    def _portal_dispute(self, line_comments, comment, author=None):
+        """The customer disputes lines (``{line_id: comment}``) and/or the whole statement."""
+        self.ensure_one()
+        self._check_portal_answerable()
+        comment = (comment or "").strip()
+        lines = self.line_ids.filtered(lambda line: line.id in line_comments and line.line_type != "opening")
+        if len(lines) != len(line_comments):
+            raise UserError(self.env._("Some of the flagged lines are not lines of this statement."))
+        if not lines and not comment:
+            raise UserError(self.env._("Flag the lines you disagree with or say what is wrong."))
+        for line in lines:
+            line.sudo().write({"is_disputed": True, "dispute_comment": (line_comments[line.id] or "").strip()})
+        self._transition({"state": "disputed", "answer_date": fields.Datetime.now(), "dispute_comment": comment})
+        details = Markup("").join(
+            Markup("<li>%s %s: %s</li>") % (line.name or "", line.date or "", line.dispute_comment or "")
+            for line in lines
+        )
+        body = Markup("<p>%s</p>") % self.env._("The customer disputes this statement.")
+        if comment:
+            body += Markup("<p>%s</p>") % comment
+        if details:
+            body += Markup("<ul>%s</ul>") % details
+        self.message_post(
+            body=body,
+            author_id=(author or self.partner_id).id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        user = self._portal_notified_user()
+        if user:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Customer disputes the statement"),
+                note=body,
+                user_id=user.id,
+            )
 
     def action_customer_confirmed(self):
         """Record a confirmation the customer gave outside the portal (signed paper)."""
         self._check_group("monthly_settlement.group_settlement_reviewer")
-        self._check_state({"sent", "disputed"}, self.env._("record a confirmation for"))
+        self._check_state({"sent", "disputed", "deemed"}, self.env._("record a confirmation for"))
         self._transition({"state": "confirmed", "answer_date": fields.Datetime.now()})
         return True
 

@@ -35,6 +35,8 @@ class MonthlySettlementStatementLine(models.Model):
     balance = fields.Monetary(string="Running Balance")
     debit = fields.Monetary(compute="_compute_debit_credit")
     credit = fields.Monetary(compute="_compute_debit_credit")
+    is_disputed = fields.Boolean(string="Disputed", readonly=True)
+    dispute_comment = fields.Text(string="Customer's Comment", readonly=True)
     currency_id = fields.Many2one(related="statement_id.currency_id")
     company_id = fields.Many2one(related="statement_id.company_id")
 

@@ -48,9 +48,9 @@ class TestWorkflow(MonthlySettlementCommon):
         statement.with_user(self.reviewer).action_approve()
         self.assertRecordValues(statement, [{"state": "approved", "approve_uid": self.reviewer.id}])
         self.assertFalse(statement.activity_ids.filtered(lambda a: a.activity_type_id == review.activity_type_id))
-        for step in ("action_mark_sent", "action_customer_confirmed"):
+        for step in (lambda record: record._mark_sent(self.d("2026-10-27")), lambda record: record.action_customer_confirmed()):
             self._flush_tracking()  # one click, one transaction
-            getattr(statement.with_user(self.reviewer), step)()
+            step(statement.with_user(self.reviewer))
         self.assertRecordValues(statement, [{"state": "confirmed", "send_uid": self.reviewer.id}])
         self.assertTrue(statement.answer_date)
         self._flush_tracking()
@@ -159,7 +159,7 @@ class TestWorkflow(MonthlySettlementCommon):
         statement = self._draft()
         statement.action_submit()
         statement.with_user(self.reviewer).action_approve()
-        statement.with_user(self.reviewer).action_mark_sent()
+        statement.with_user(self.reviewer)._mark_sent(self.d("2026-10-27"))
         statement.with_user(self.reviewer).action_customer_disputed()
         self._refund(self.customer_25, "2026-10-20", 200)
         action = statement.with_user(self.reviewer).action_new_revision()
