@@ -24,6 +24,11 @@
         "views/monthly_settlement_portal_templates.xml",
         "views/monthly_settlement_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "monthly_settlement/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/monthly_settlement_demo.xml",
     ],
