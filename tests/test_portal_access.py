@@ -32,8 +32,17 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
 
         cls.statements = {}  # label -> statement of customer A
         months = iter(range(1, 12))
-        for label in ("draft", "to_review", "approved", "sent", "confirmed", "deemed", "disputed", "cancel",
-                      "superseded"):
+        for label in (
+            "draft",
+            "to_review",
+            "approved",
+            "sent",
+            "confirmed",
+            "deemed",
+            "disputed",
+            "cancel",
+            "superseded",
+        ):
             cls.statements[label] = cls._statement_in_state(cls.customer_a, next(months), label)
         superseded = cls.statements["superseded"]
         superseded.action_new_revision()
@@ -49,8 +58,13 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
     def _portal_user(cls, login, name, customer):
         contact = cls.env["res.partner"].create({"name": name, "parent_id": customer.id, "email": f"{login}@x.example"})
         return new_test_user(
-            cls.env, login=login, groups="base.group_portal", partner_id=contact.id,
-            company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=contact.id,
+            lang="zh_CN",
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
         )
 
     @classmethod
@@ -131,7 +145,8 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         unknown = self._get(missing_id, "0" * 36)
         self.assertEqual((forbidden.status_code, unknown.status_code), (404, 404))
         self.assertEqual(
-            re.sub(r'csrf_token: "\w+"', "", forbidden.text), re.sub(r'csrf_token: "\w+"', "", unknown.text),
+            re.sub(r'csrf_token: "\w+"', "", forbidden.text),
+            re.sub(r'csrf_token: "\w+"', "", unknown.text),
             "a statement that exists and one that does not must be refused alike",
         )
         self.authenticate("portal_a", "portal_a")
@@ -139,7 +154,9 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
 
     def test_list_shows_only_own_visible_statements(self):
         expected = {
-            "portal_a": {s.id for s in self.statements.values() if s.state in VISIBLE_STATES and not s.superseded_by_id},
+            "portal_a": {
+                s.id for s in self.statements.values() if s.state in VISIBLE_STATES and not s.superseded_by_id
+            },
             "portal_b": {self.statement_b.id},
         }
         for login, statement_ids in expected.items():
@@ -169,8 +186,9 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
     def _confirm(self, statement, token=None, name="王芳"):
         response = self.url_open(
             f"/my/statements/{statement.id}/confirm",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1,
-                             "params": {"access_token": token, "name": name}}),
+            data=json.dumps(
+                {"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"access_token": token, "name": name}}
+            ),
             headers={"Content-Type": "application/json"},
         )
         self.assertEqual(response.status_code, 200)
@@ -186,8 +204,8 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         self.assertEqual(self._confirm(self.statements["confirmed"])["error"]["code"], 404)
 
         self.authenticate("portal_a", "portal_a")
-        self.assertIn("not waiting for your answer", self._confirm(self.statements["disputed"])["result"]["error"])
-        self.assertIn("Type your name", self._confirm(sent, name="  ")["result"]["error"])
+        self.assertIn("本对账单已无需您答复", self._confirm(self.statements["disputed"])["result"]["error"])
+        self.assertIn("请输入您的姓名", self._confirm(sent, name="  ")["result"]["error"])
         self.assertEqual(sent.state, "sent")
         self.assertTrue(self._confirm(sent)["result"]["force_refresh"])
         self.assertRecordValues(sent, [{"state": "confirmed", "confirm_name": "王芳", "confirm_ip": "127.0.0.1"}])
@@ -216,23 +234,29 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         self.assertEqual(sent.state, "sent")
 
         self.authenticate("portal_b", "portal_b")
-        csrf_b = re.search(r'csrf_token: "([^"]+)"|name="csrf_token" value="([^"]+)"',
-                           self.url_open("/my/statements").text)
+        csrf_b = re.search(
+            r'csrf_token: "([^"]+)"|name="csrf_token" value="([^"]+)"', self.url_open("/my/statements").text
+        )
         self.assertTrue(csrf_b)
-        refused = self.url_open(f"/my/statements/{sent.id}/dispute", data=dict(form, csrf_token=csrf_b[1] or csrf_b[2]),
-                                allow_redirects=False)
+        refused = self.url_open(
+            f"/my/statements/{sent.id}/dispute",
+            data=dict(form, csrf_token=csrf_b[1] or csrf_b[2]),
+            allow_redirects=False,
+        )
         self.assertEqual(refused.status_code, 404)
         self.assertEqual(sent.state, "sent")
 
         self.authenticate("portal_a", "portal_a")
         response = self.url_open(
-            f"/my/statements/{sent.id}/dispute", data=dict(form, csrf_token=self._csrf_token(sent)),
+            f"/my/statements/{sent.id}/dispute",
+            data=dict(form, csrf_token=self._csrf_token(sent)),
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 303)
         self.assertRecordValues(sent, [{"state": "disputed", "dispute_comment": "<script>alert('x')</script>请核对"}])
-        self.assertRecordValues(invoice_line, [{"is_disputed": True,
-                                                "dispute_comment": "<img src=x onerror=alert(1)>数量不对"}])
+        self.assertRecordValues(
+            invoice_line, [{"is_disputed": True, "dispute_comment": "<img src=x onerror=alert(1)>数量不对"}]
+        )
         page = self._get(sent.id).text
         self.assertNotIn("<script>alert('x')", page)
         self.assertNotIn("<img src=x", page)

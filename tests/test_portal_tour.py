@@ -21,13 +21,22 @@ class TestPortalTour(MonthlySettlementCommon, HttpCase):
         super().setUpClass()
         cls.env.company.settlement_four_eyes = False
         cls.env.company.email = "ar@seller.example.com"
-        cls.buyer = cls.env["res.partner"].create({
-            "name": "王芳", "parent_id": cls.customer_25.id, "email": "wang.fang@buyer.example.com",
-        })
+        cls.buyer = cls.env["res.partner"].create(
+            {
+                "name": "王芳",
+                "parent_id": cls.customer_25.id,
+                "email": "wang.fang@buyer.example.com",
+            }
+        )
         cls.customer_25.settlement_contact_ids = cls.buyer
         cls.portal_user = new_test_user(
-            cls.env, login="wang.fang", groups="base.group_portal", partner_id=cls.buyer.id, email=cls.buyer.email,
-            company_id=cls.env.company.id, company_ids=[Command.set(cls.env.company.ids)],
+            cls.env,
+            login="wang.fang",
+            groups="base.group_portal",
+            partner_id=cls.buyer.id,
+            email=cls.buyer.email,
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
         )
         cls.invoice = cls._invoice(cls.customer_25, "2026-10-10", 1000)
         cls._invoice(cls.customer_25, "2026-10-20", 2500)
@@ -39,7 +48,8 @@ class TestPortalTour(MonthlySettlementCommon, HttpCase):
             self.env["mail.mail"].sudo().search([("state", "=", "outgoing")]).send()
         self.assertEqual(statement.state, "sent")
         [(recipients, email)] = [
-            (recipients, email) for recipients, email in inbox.messages
+            (recipients, email)
+            for recipients, email in inbox.messages
             if email["Subject"] == statement.delivery_message_id.subject
         ]
         self.assertEqual(recipients, ["wang.fang@buyer.example.com"])
@@ -60,7 +70,9 @@ class TestPortalTour(MonthlySettlementCommon, HttpCase):
         self.assertEqual(statement.line_ids.filtered("is_disputed"), invoice_line)
         self.assertTrue(statement.activity_ids, "the accountant has an activity to answer the dispute")
 
-        statement.message_post(body="已核实，第二版对账单已更正。", message_type="comment", subtype_xmlid="mail.mt_comment")
+        statement.message_post(
+            body="已核实，第二版对账单已更正。", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
         statement.action_new_revision()
         revision = statement.search([("previous_revision_id", "=", statement.id)])
         revision.action_submit()

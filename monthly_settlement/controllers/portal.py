@@ -66,7 +66,10 @@ class MonthlySettlementPortal(CustomerPortal):
         if month and 1 <= int(month[2]) <= 12:
             year, month_number = int(month[1]), int(month[2])
             last_day = calendar.monthrange(year, month_number)[1]
-            return [("period_end", ">=", date(year, month_number, 1)), ("period_end", "<=", date(year, month_number, last_day))]
+            return [
+                ("period_end", ">=", date(year, month_number, 1)),
+                ("period_end", "<=", date(year, month_number, last_day)),
+            ]
         return [("name", "ilike", search)]
 
     @http.route(["/my/statements", "/my/statements/page/<int:page>"], type="http", auth="user", website=True)
@@ -85,22 +88,29 @@ class MonthlySettlementPortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
-        statements = Statement.search(domain, order=sortings[sortby]["order"], limit=self._items_per_page,
-                                      offset=pager["offset"]) if count else Statement
+        statements = (
+            Statement.search(
+                domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+            )
+            if count
+            else Statement
+        )
         values = self._prepare_portal_layout_values()
-        values.update({
-            "statements": statements,
-            "page_name": "statement",
-            "pager": pager,
-            "default_url": "/my/statements",
-            "searchbar_sortings": sortings,
-            "searchbar_filters": filters,
-            "searchbar_inputs": {"all": {"input": "all", "label": request.env._("Number or month (2026-10)")}},
-            "search_in": "all",
-            "search": search or "",
-            "sortby": sortby,
-            "filterby": filterby,
-        })
+        values.update(
+            {
+                "statements": statements,
+                "page_name": "statement",
+                "pager": pager,
+                "default_url": "/my/statements",
+                "searchbar_sortings": sortings,
+                "searchbar_filters": filters,
+                "searchbar_inputs": {"all": {"input": "all", "label": request.env._("Number or month (2026-10)")}},
+                "search_in": "all",
+                "search": search or "",
+                "sortby": sortby,
+                "filterby": filterby,
+            }
+        )
         request.session["my_statements_history"] = statements.ids[:100]
         return request.render("monthly_settlement.portal_my_statements", values)
 
@@ -128,15 +138,18 @@ class MonthlySettlementPortal(CustomerPortal):
         report = statement._get_statement_reports().filtered(lambda action: action.id == report_id)
         if not report:
             raise request.not_found()
-        content, extension = request.env["ir.actions.report"].sudo().with_company(statement.company_id)._render(
-            report, statement.ids
+        content, extension = (
+            request.env["ir.actions.report"].sudo().with_company(statement.company_id)._render(report, statement.ids)
         )
         filename = f"{statement._get_report_base_filename()}.{extension}"
         disposition = "attachment" if download else "inline"
-        return request.make_response(content, headers=[
-            ("Content-Type", mimetypes.guess_type(filename)[0] or "application/octet-stream"),
-            ("Content-Disposition", http.content_disposition(filename, disposition_type=disposition)),
-        ])
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", mimetypes.guess_type(filename)[0] or "application/octet-stream"),
+                ("Content-Disposition", http.content_disposition(filename, disposition_type=disposition)),
+            ],
+        )
 
     def _portal_author(self, statement):
         """Messages are signed by the logged-in customer, or by the customer for token visitors."""
@@ -155,7 +168,9 @@ class MonthlySettlementPortal(CustomerPortal):
             return {"error": str(error)}
         return {"force_refresh": True, "redirect_url": statement.get_portal_url()}
 
-    @http.route(["/my/statements/<int:statement_id>/dispute"], type="http", methods=["POST"], auth="public", website=True)
+    @http.route(
+        ["/my/statements/<int:statement_id>/dispute"], type="http", methods=["POST"], auth="public", website=True
+    )
     def portal_statement_dispute(self, statement_id, access_token=None, comment=None, **post):
         """A plain form POST, checked against its CSRF token by Odoo before this runs."""
         statement = self._statement_sudo(statement_id, access_token)

@@ -11,8 +11,10 @@ class MailMail(models.Model):
         result = super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )
-        self.env["monthly.settlement.statement"].sudo().search([
-            ("delivery_message_id", "in", message_ids),
-            ("delivery_state", "=", "queued"),
-        ])._update_delivery_state()
+        self.env["monthly.settlement.statement"].sudo().search(
+            [
+                ("delivery_message_id", "in", message_ids),
+                ("delivery_state", "=", "queued"),
+            ]
+        )._update_delivery_state()
         return result

@@ -139,7 +139,7 @@ class MonthlySettlementStatement(models.Model):
         copy=False,
         tracking=True,
     )
-    delivery_error = fields.Text(string="Delivery Error", readonly=True, copy=False)
+    delivery_error = fields.Text(readonly=True, copy=False)
     delivery_message_id = fields.Many2one("mail.message", string="Statement Email", readonly=True, copy=False)
 
     previous_revision_id = fields.Many2one(
@@ -372,12 +372,14 @@ class MonthlySettlementStatement(models.Model):
         base_name = self._get_report_base_filename()
         for report in self._get_statement_reports():
             content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids)
-            attachments |= attachments.create({
-                "name": f"{base_name}.{extension}",
-                "raw": content,
-                "res_model": self._name,
-                "res_id": self.id,
-            })
+            attachments |= attachments.create(
+                {
+                    "name": f"{base_name}.{extension}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
         return attachments
 
     def _send_by_email(self):
@@ -394,12 +396,14 @@ class MonthlySettlementStatement(models.Model):
                 partner_ids=[Command.set(statement._get_statement_recipients().ids)],
                 attachment_ids=[Command.set(statement._render_statement_attachments().ids)],
             )
-            statement._transition({
-                "delivery_state": "queued",
-                "delivery_error": False,
-                "delivery_message_id": message[:1].id,
-                "send_uid": self.env.uid,
-            })
+            statement._transition(
+                {
+                    "delivery_state": "queued",
+                    "delivery_error": False,
+                    "delivery_message_id": message[:1].id,
+                    "send_uid": self.env.uid,
+                }
+            )
         self._update_delivery_state()  # concludes at once when nothing could be queued
 
     def _update_delivery_state(self):
@@ -430,12 +434,14 @@ class MonthlySettlementStatement(models.Model):
     @api.model
     def _cron_send_statements(self):
         """Email the approved statements of customers who get them by email."""
-        pending = self.search([
-            ("state", "=", "approved"),
-            ("superseded_by_id", "=", False),
-            ("delivery_state", "=", False),
-            ("partner_id.settlement_delivery_email", "=", True),
-        ])
+        pending = self.search(
+            [
+                ("state", "=", "approved"),
+                ("superseded_by_id", "=", False),
+                ("delivery_state", "=", False),
+                ("partner_id.settlement_delivery_email", "=", True),
+            ]
+        )
         done = 0
         for batch in split_every(50, pending.ids, self.browse):
             batch._send_by_email()
@@ -448,14 +454,18 @@ class MonthlySettlementStatement(models.Model):
         """Statements the customer left unanswered longer than their terms allow count as
         confirmed (逾期未回复视为确认): from the day after the last day to answer."""
         today = fields.Date.context_today(self)
-        sent = self.search([
-            ("state", "=", "sent"),
-            ("superseded_by_id", "=", False),
-            ("partner_id.settlement_confirm_days", ">", 0),
-        ])
+        sent = self.search(
+            [
+                ("state", "=", "sent"),
+                ("superseded_by_id", "=", False),
+                ("partner_id.settlement_confirm_days", ">", 0),
+            ]
+        )
         deemed = sent.filtered(
-            lambda statement: statement.send_date
-            and statement.send_date.date() + timedelta(days=statement.partner_id.settlement_confirm_days) < today
+            lambda statement: (
+                statement.send_date
+                and statement.send_date.date() + timedelta(days=statement.partner_id.settlement_confirm_days) < today
+            )
         )
         deemed._transition({"state": "deemed", "answer_date": fields.Datetime.now()})
         template = self.env.ref("monthly_settlement.mail_template_statement_deemed")
@@ -493,13 +503,15 @@ class MonthlySettlementStatement(models.Model):
         name = (name or "").strip()
         if not name:
             raise UserError(self.env._("Type your name to confirm the statement."))
-        self._transition({
-            "state": "confirmed",
-            "answer_date": fields.Datetime.now(),
-            "confirm_name": name[:128],
-            "confirm_signature": signature or False,
-            "confirm_ip": ip,
-        })
+        self._transition(
+            {
+                "state": "confirmed",
+                "answer_date": fields.Datetime.now(),
+                "confirm_name": name[:128],
+                "confirm_signature": signature or False,
+                "confirm_ip": ip,
+            }
+        )
         self.message_post(
             body=self.env._("Balance confirmed by %(name)s.", name=name),
             author_id=(author or self.partner_id).id,

@@ -21,7 +21,7 @@ class Inbox:
     def __init__(self):
         self.messages = []
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd hook name)
+    async def handle_DATA(self, server, session, envelope):
         parsed = email.message_from_bytes(envelope.original_content, policy=email.policy.default)
         self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
@@ -41,12 +41,18 @@ def deliver_to_local_smtp(env):
     controller.start()
     server = env["ir.mail_server"]
     try:
-        server = env["ir.mail_server"].sudo().create({
-            "name": "Test SMTP sink",
-            "smtp_host": "127.0.0.1",
-            "smtp_port": controller.port,
-            "smtp_encryption": "none",
-        })
+        server = (
+            env["ir.mail_server"]
+            .sudo()
+            .create(
+                {
+                    "name": "Test SMTP sink",
+                    "smtp_host": "127.0.0.1",
+                    "smtp_port": controller.port,
+                    "smtp_encryption": "none",
+                }
+            )
+        )
         with patch.object(IrMail_Server, "_disable_send", lambda *args: False):
             yield inbox
     finally:

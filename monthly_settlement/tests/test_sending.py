@@ -21,9 +21,14 @@ class TestSending(MonthlySettlementCommon):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
         cls.env.company.email = "ar@seller.example.com"
-        cls.contact = cls.env["res.partner"].create({
-            "name": "周丽", "parent_id": cls.customer_25.id, "email": "zhou.li@buyer.example.com", "lang": "zh_CN",
-        })
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "周丽",
+                "parent_id": cls.customer_25.id,
+                "email": "zhou.li@buyer.example.com",
+                "lang": "zh_CN",
+            }
+        )
         cls.customer_25.write({"settlement_contact_ids": [(6, 0, cls.contact.ids)], "settlement_lang": "zh_CN"})
         cls.reviewer = cls._create_settlement_user("ms_send_reviewer", "monthly_settlement.group_settlement_reviewer")
         cls._invoice(cls.customer_25, "2026-10-10", 1000)
@@ -57,7 +62,7 @@ class TestSending(MonthlySettlementCommon):
             sorted(message.attachment_ids.mapped("name")),
             sorted(f"{statement._get_report_base_filename()}.{ext}" for ext in self._report_extensions(statement)),
         )
-        [(envelope_to, delivered)] = inbox.messages
+        [(envelope_to, delivered)] = [(to, mail) for to, mail in inbox.messages if mail["Subject"] == message.subject]
         self.assertEqual(envelope_to, ["zhou.li@buyer.example.com"])
         self.assertEqual(delivered["Subject"], message.subject)
         self.assertEqual(
@@ -103,7 +108,10 @@ class TestSending(MonthlySettlementCommon):
 
     def test_scheduled_sending_follows_the_delivery_channel(self):
         paper_customer = self._create_monthly_customer(
-            "纸质对账客户", cutoff_day=25, settlement_delivery_email=False, settlement_delivery_paper=True,
+            "纸质对账客户",
+            cutoff_day=25,
+            settlement_delivery_email=False,
+            settlement_delivery_paper=True,
             email="paper@buyer.example.com",
         )
         self._invoice(paper_customer, "2026-10-11", 300)
@@ -113,11 +121,16 @@ class TestSending(MonthlySettlementCommon):
         self._send_queued_mails()
         self.assertEqual(by_email.state, "sent")
         self.assertEqual(on_paper.state, "approved")
-        wizard = self.env["monthly.settlement.mark.sent"].with_user(self.reviewer).with_context(
-            active_ids=on_paper.ids
-        ).create({"sent_on": "2026-10-28"})
+        wizard = (
+            self.env["monthly.settlement.mark.sent"]
+            .with_user(self.reviewer)
+            .with_context(active_ids=on_paper.ids)
+            .create({"sent_on": "2026-10-28"})
+        )
         wizard.action_mark_sent()
-        self.assertRecordValues(on_paper, [{"state": "sent", "send_date": datetime(2026, 10, 28, 12), "delivery_state": False}])
+        self.assertRecordValues(
+            on_paper, [{"state": "sent", "send_date": datetime(2026, 10, 28, 12), "delivery_state": False}]
+        )
         later = self._approved(self._create_monthly_customer("晚寄客户", cutoff_day=25, email="late@buyer.example.com"))
         with self.assertRaisesRegex(UserError, "in the future"):
             later.with_user(self.reviewer)._mark_sent(self.d("2999-01-01"))
@@ -130,7 +143,13 @@ class TestDeemedConfirmation(MonthlySettlementCommon):
         return {}
 
     def test_deemed_confirmed_the_day_after_the_last_day_to_answer(self):
-        self.customer_25.write({"settlement_confirm_days": 10, "email": "ap@buyer.example.com"})
+        self.customer_25.write(
+            {
+                "settlement_confirm_days": 10,
+                "email": "ap@buyer.example.com",
+                "settlement_lang": "zh_CN",
+            }
+        )
         self._invoice(self.customer_25, "2026-10-10", 1000)
         statement = self._generate(self.customer_25, self.d("2026-11-24"))
         statement.action_submit()
@@ -144,7 +163,7 @@ class TestDeemedConfirmation(MonthlySettlementCommon):
         with self.enter_registry_test_mode(), freeze_time("2026-11-12 01:00:00"):
             cron.method_direct_trigger()
         self.assertRecordValues(statement, [{"state": "deemed", "answer_date": datetime(2026, 11, 12, 1)}])
-        notice = statement.message_ids.filtered(lambda message: "deemed confirmed" in (message.subject or ""))
+        notice = statement.message_ids.filtered(lambda message: "已视同确认" in (message.subject or ""))
         self.assertEqual(notice.partner_ids, self.customer_25)
 
     def test_never_without_days_in_the_terms(self):

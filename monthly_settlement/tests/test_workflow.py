@@ -48,7 +48,10 @@ class TestWorkflow(MonthlySettlementCommon):
         statement.with_user(self.reviewer).action_approve()
         self.assertRecordValues(statement, [{"state": "approved", "approve_uid": self.reviewer.id}])
         self.assertFalse(statement.activity_ids.filtered(lambda a: a.activity_type_id == review.activity_type_id))
-        for step in (lambda record: record._mark_sent(self.d("2026-10-27")), lambda record: record.action_customer_confirmed()):
+        for step in (
+            lambda record: record._mark_sent(self.d("2026-10-27")),
+            lambda record: record.action_customer_confirmed(),
+        ):
             self._flush_tracking()  # one click, one transaction
             step(statement.with_user(self.reviewer))
         self.assertRecordValues(statement, [{"state": "confirmed", "send_uid": self.reviewer.id}])

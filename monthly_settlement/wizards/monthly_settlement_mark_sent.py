@@ -6,7 +6,6 @@ class MonthlySettlementMarkSent(models.TransientModel):
     _description = "Mark Customer Statements as Sent"
 
     sent_on = fields.Date(
-        string="Sent On",
         required=True,
         default=fields.Date.context_today,
         help="The day the statement was handed over or posted.",

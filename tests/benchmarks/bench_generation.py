@@ -70,32 +70,45 @@ class Seeder:
         env = self.env
         partner = env["res.partner"].create({"name": "Bench template", "is_company": True})
         line = {"name": "bench", "quantity": 1, "price_unit": TEMPLATE_AMOUNT, "tax_ids": []}
-        invoice, refund = env["account.move"].create([
-            {"move_type": kind, "partner_id": partner.id, "invoice_date": FIRST_MONTH_START,
-             "invoice_line_ids": [Command.create(line)]}
-            for kind in ("out_invoice", "out_refund")
-        ])
+        invoice, refund = env["account.move"].create(
+            [
+                {
+                    "move_type": kind,
+                    "partner_id": partner.id,
+                    "invoice_date": FIRST_MONTH_START,
+                    "invoice_line_ids": [Command.create(line)],
+                }
+                for kind in ("out_invoice", "out_refund")
+            ]
+        )
         (invoice | refund).action_post()
-        payment = env["account.payment"].create({
-            "payment_type": "inbound", "partner_type": "customer", "partner_id": partner.id,
-            "amount": TEMPLATE_AMOUNT, "date": FIRST_MONTH_START,
-        })
+        payment = env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": TEMPLATE_AMOUNT,
+                "date": FIRST_MONTH_START,
+            }
+        )
         payment.action_post()
         env.flush_all()
         return {"invoice": invoice.id, "refund": refund.id, "payment": payment.move_id.id}
 
     def seed(self, count, label):
         """Seed ``count`` customers; returns them."""
-        partners = self.env["res.partner"].create([
-            {
-                "name": f"Bench {label} {index:05d}",
-                "is_company": True,
-                "settlement_mode": "monthly",
-                "settlement_cutoff_day": 25,
-                "settlement_payment_days": 60,
-            }
-            for index in range(count)
-        ])
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": f"Bench {label} {index:05d}",
+                    "is_company": True,
+                    "settlement_mode": "monthly",
+                    "settlement_cutoff_day": 25,
+                    "settlement_payment_days": 60,
+                }
+                for index in range(count)
+            ]
+        )
         self.env.flush_all()
         docs, partials = self._plan(partners.ids)
         self._insert(docs, partials)
@@ -119,19 +132,23 @@ class Seeder:
                 for _index in range(invoices_per_month):
                     doc_id += 1
                     amount = round(self.rng.uniform(100, 20000), 2)
-                    docs.append((doc_id, partner_id, "invoice", start + timedelta(self.rng.randrange(days)), due, amount))
+                    docs.append(
+                        (doc_id, partner_id, "invoice", start + timedelta(self.rng.randrange(days)), due, amount)
+                    )
                     month_invoices.append((doc_id, amount))
                     balance += amount
                 for _index in range(refunds_per_month):
                     doc_id += 1
                     amount = round(self.rng.uniform(50, 2000), 2)
-                    docs.append((doc_id, partner_id, "refund", start + timedelta(self.rng.randrange(days)), due, amount))
+                    docs.append(
+                        (doc_id, partner_id, "refund", start + timedelta(self.rng.randrange(days)), due, amount)
+                    )
                     balance -= amount
                 # Payments settle last month's invoices in chunks; the last chunk in part.
                 chunk = max(len(previous_invoices) // max(payments_per_month, 1), 1)
                 for index in range(payments_per_month):
                     doc_id += 1
-                    paid = previous_invoices[index * chunk:(index + 1) * chunk]
+                    paid = previous_invoices[index * chunk : (index + 1) * chunk]
                     if index == payments_per_month - 1:
                         paid = [(invoice, round(amount * 0.6, 2)) for invoice, amount in paid]
                     amount = round(sum(amount for _invoice, amount in paid), 2) or round(self.rng.uniform(100, 5000), 2)
@@ -144,14 +161,17 @@ class Seeder:
         return docs, partials
 
     def _next_doc_id(self):
-        self.cr.execute("CREATE TABLE IF NOT EXISTS bench_doc (id int PRIMARY KEY, batch int, partner_id int,"
-                        " kind varchar, date date, due date, amount numeric, move_id int)")
+        self.cr.execute(
+            "CREATE TABLE IF NOT EXISTS bench_doc (id int PRIMARY KEY, batch int, partner_id int,"
+            " kind varchar, date date, due date, amount numeric, move_id int)"
+        )
         self.cr.execute("SELECT COALESCE(MAX(id), 0) FROM bench_doc")
         return self.cr.fetchone()[0]
 
     def _columns(self, table):
         self.cr.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = %s AND column_name != 'id'",
+            "SELECT column_name, data_type FROM information_schema.columns"
+            " WHERE table_name = %s AND column_name != 'id'",
             [table],
         )
         return self.cr.fetchall()
@@ -163,10 +183,21 @@ class Seeder:
             names.append(SQL.identifier(column))
             if column in overrides:
                 values.append(overrides[column])
-            elif data_type == "numeric" and (column.startswith("amount") or column in (
-                "debit", "credit", "balance", "price_unit", "price_subtotal", "price_total", "tax_base_amount",
-                "discount_balance", "discount_amount_currency",
-            )):
+            elif data_type == "numeric" and (
+                column.startswith("amount")
+                or column
+                in (
+                    "debit",
+                    "credit",
+                    "balance",
+                    "price_unit",
+                    "price_subtotal",
+                    "price_total",
+                    "tax_base_amount",
+                    "discount_balance",
+                    "discount_amount_currency",
+                )
+            ):
                 values.append(SQL("%s * factor", SQL.identifier(alias, column)))
             else:
                 values.append(SQL.identifier(alias, column))
@@ -176,31 +207,41 @@ class Seeder:
         cr = self.cr
         batch = docs[0][0]  # first document id: names this seeding batch
         columns = list(zip(*docs, strict=True))
-        cr.execute(SQL(
-            "INSERT INTO bench_doc (batch, id, partner_id, kind, date, due, amount) "
-            "SELECT %s, * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[], %s::date[], %s::numeric[])",
-            batch, *[list(column) for column in columns],
-        ))
+        cr.execute(
+            SQL(
+                "INSERT INTO bench_doc (batch, id, partner_id, kind, date, due, amount) "
+                "SELECT %s, * FROM unnest(%s::int[], %s::int[], %s::varchar[], %s::date[], %s::date[], %s::numeric[])",
+                batch,
+                *[list(column) for column in columns],
+            )
+        )
         cr.execute("ANALYZE bench_doc")
         template_of_kind = SQL(
             "CASE d.kind WHEN 'invoice' THEN %s WHEN 'refund' THEN %s ELSE %s END",
-            self.templates["invoice"], self.templates["refund"], self.templates["payment"],
+            self.templates["invoice"],
+            self.templates["refund"],
+            self.templates["payment"],
         )
-        names, values = self._clone_select("account_move", "t", {
-            "name": SQL("'BENCH/' || d.kind || '/' || d.id"),
-            "partner_id": SQL("d.partner_id"),
-            "commercial_partner_id": SQL("d.partner_id"),
-            "date": SQL("d.date"),
-            "invoice_date": SQL("CASE WHEN t.invoice_date IS NULL THEN NULL ELSE d.date END"),
-            "invoice_date_due": SQL("CASE WHEN t.invoice_date_due IS NULL THEN NULL ELSE d.due END"),
-            "settlement_period_start": SQL("NULL"),
-            "settlement_period_end": SQL("NULL"),
-            "ref": SQL("'PO-' || d.id"),
-            "payment_reference": SQL("'BENCH/' || d.kind || '/' || d.id"),
-            "access_token": SQL("NULL"),
-        })
-        cr.execute(SQL(
-            """
+        names, values = self._clone_select(
+            "account_move",
+            "t",
+            {
+                "name": SQL("'BENCH/' || d.kind || '/' || d.id"),
+                "partner_id": SQL("d.partner_id"),
+                "commercial_partner_id": SQL("d.partner_id"),
+                "date": SQL("d.date"),
+                "invoice_date": SQL("CASE WHEN t.invoice_date IS NULL THEN NULL ELSE d.date END"),
+                "invoice_date_due": SQL("CASE WHEN t.invoice_date_due IS NULL THEN NULL ELSE d.due END"),
+                "settlement_period_start": SQL("NULL"),
+                "settlement_period_end": SQL("NULL"),
+                "ref": SQL("'PO-' || d.id"),
+                "payment_reference": SQL("'BENCH/' || d.kind || '/' || d.id"),
+                "access_token": SQL("NULL"),
+            },
+        )
+        cr.execute(
+            SQL(
+                """
             WITH inserted AS (
                 INSERT INTO account_move (%(names)s)
                 SELECT %(values)s
@@ -213,33 +254,49 @@ class Seeder:
               FROM inserted
              WHERE bench_doc.batch = %(batch)s AND inserted.name = 'BENCH/' || bench_doc.kind || '/' || bench_doc.id
             """,
-            names=names, values=values, template=TEMPLATE_AMOUNT, batch=batch, template_of_kind=template_of_kind,
-        ))
-        names, values = self._clone_select("account_move_line", "t", {
-            "move_id": SQL("d.move_id"),
-            "partner_id": SQL("d.partner_id"),
-            "date": SQL("d.date"),
-            "invoice_date": SQL("CASE WHEN t.invoice_date IS NULL THEN NULL ELSE d.date END"),
-            "date_maturity": SQL("CASE WHEN t.date_maturity IS NULL THEN NULL ELSE d.due END"),
-            "move_name": SQL("'BENCH/' || d.kind || '/' || d.id"),
-            "matching_number": SQL("NULL"),
-            "full_reconcile_id": SQL("NULL"),
-            "reconciled": SQL("FALSE"),
-        })
-        cr.execute(SQL(
-            """
+                names=names,
+                values=values,
+                template=TEMPLATE_AMOUNT,
+                batch=batch,
+                template_of_kind=template_of_kind,
+            )
+        )
+        names, values = self._clone_select(
+            "account_move_line",
+            "t",
+            {
+                "move_id": SQL("d.move_id"),
+                "partner_id": SQL("d.partner_id"),
+                "date": SQL("d.date"),
+                "invoice_date": SQL("CASE WHEN t.invoice_date IS NULL THEN NULL ELSE d.date END"),
+                "date_maturity": SQL("CASE WHEN t.date_maturity IS NULL THEN NULL ELSE d.due END"),
+                "move_name": SQL("'BENCH/' || d.kind || '/' || d.id"),
+                "matching_number": SQL("NULL"),
+                "full_reconcile_id": SQL("NULL"),
+                "reconciled": SQL("FALSE"),
+            },
+        )
+        cr.execute(
+            SQL(
+                """
             INSERT INTO account_move_line (%(names)s)
             SELECT %(values)s
               FROM (SELECT bench_doc.*, bench_doc.amount / %(template)s AS factor FROM bench_doc
                      WHERE batch = %(batch)s) d
               JOIN account_move_line t ON t.move_id = (%(template_of_kind)s)
             """,
-            names=names, values=values, template=TEMPLATE_AMOUNT, batch=batch, template_of_kind=template_of_kind,
-        ))
+                names=names,
+                values=values,
+                template=TEMPLATE_AMOUNT,
+                batch=batch,
+                template_of_kind=template_of_kind,
+            )
+        )
         if partials:
             invoice_ids, payment_ids, amounts, dates = (list(column) for column in zip(*partials, strict=True))
-            cr.execute(SQL(
-                """
+            cr.execute(
+                SQL(
+                    """
                 WITH plan AS (
                     SELECT * FROM unnest(%(invoices)s::int[], %(payments)s::int[], %(amounts)s::numeric[],
                                          %(dates)s::date[]) AS plan(invoice_doc, payment_doc, amount, max_date)
@@ -262,10 +319,17 @@ class Seeder:
                   JOIN receivable debit ON debit.doc_id = plan.invoice_doc
                   JOIN receivable credit ON credit.doc_id = plan.payment_doc
                 """,
-                invoices=invoice_ids, payments=payment_ids, amounts=amounts, dates=dates, batch=batch,
-            ))
+                    invoices=invoice_ids,
+                    payments=payment_ids,
+                    amounts=amounts,
+                    dates=dates,
+                    batch=batch,
+                )
+            )
         # Residuals as Odoo keeps them (OCA and Odoo's own views read them).
-        cr.execute(SQL("""
+        cr.execute(
+            SQL(
+                """
             WITH batch_line AS (
                 SELECT line.id FROM bench_doc doc JOIN account_move_line line ON line.move_id = doc.move_id
                  WHERE doc.batch = %s
@@ -285,7 +349,10 @@ class Seeder:
                    reconciled = (line.balance - settled.amount) = 0
               FROM settled
              WHERE settled.line_id = line.id
-        """, batch))
+        """,
+                batch,
+            )
+        )
         # Fresh statistics, as autovacuum would have them: both sides plan with real row counts.
         for table in ("account_move", "account_move_line", "account_partial_reconcile", "res_partner"):
             cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
@@ -294,19 +361,23 @@ class Seeder:
     def check(self, partners):
         """Every seeded move balanced; each customer's receivable balance = the seeded one."""
         cr = self.cr
-        cr.execute("SELECT COUNT(*) FROM (SELECT move_id FROM account_move_line WHERE move_name LIKE 'BENCH/%'"
-                   " GROUP BY move_id HAVING ROUND(SUM(balance), 2) != 0) unbalanced")
+        cr.execute(
+            "SELECT COUNT(*) FROM (SELECT move_id FROM account_move_line WHERE move_name LIKE 'BENCH/%'"
+            " GROUP BY move_id HAVING ROUND(SUM(balance), 2) != 0) unbalanced"
+        )
         unbalanced = cr.fetchone()[0]
-        cr.execute(SQL(
-            """
+        cr.execute(
+            SQL(
+                """
             SELECT line.partner_id, ROUND(SUM(line.balance), 2)
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
              WHERE account.account_type = 'asset_receivable' AND line.partner_id = ANY(%s)
              GROUP BY line.partner_id
             """,
-            partners.ids,
-        ))
+                partners.ids,
+            )
+        )
         wrong = sum(1 for partner_id, balance in cr.fetchall() if balance != self.expected_balance[partner_id])
         cr.execute("SELECT COUNT(*) FROM bench_doc")
         documents = cr.fetchone()[0]
@@ -334,12 +405,18 @@ def time_ours(env, partners):
 
 def time_oca(env, partners):
     """OCA's detailed activity statement data for the same customers and period (compute only)."""
-    wizard = env["detailed.activity.statement.wizard"].with_context(active_ids=partners.ids).create({
-        "date_start": PERIOD_START,
-        "date_end": PERIOD_END,
-        "show_aging_buckets": True,
-        "account_type": "asset_receivable",
-    })
+    wizard = (
+        env["detailed.activity.statement.wizard"]
+        .with_context(active_ids=partners.ids)
+        .create(
+            {
+                "date_start": PERIOD_START,
+                "date_end": PERIOD_END,
+                "show_aging_buckets": True,
+                "account_type": "asset_receivable",
+            }
+        )
+    )
     data = wizard._prepare_statement()
     env.invalidate_all()
     start = time.perf_counter()
@@ -356,8 +433,11 @@ def main():
     parser.add_argument("--docs", type=int, default=50, help="documents per customer and month")
     parser.add_argument("--months", type=int, default=3, help="months seeded, the statement period last")
     parser.add_argument("--scale", type=int, default=10, help="repeat with this many times the data (1: no)")
-    parser.add_argument("--oca-at-scale", action="store_true",
-                        help="time OCA on the scaled data too (it needs minutes per 1,000 customers)")
+    parser.add_argument(
+        "--oca-at-scale",
+        action="store_true",
+        help="time OCA on the scaled data too (it needs minutes per 1,000 customers)",
+    )
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True)
     registry = Registry(args.database)
@@ -382,20 +462,33 @@ def main():
 
 
 def print_table(args, results):
-    print(f"\nStatement period {PERIOD_START}..{PERIOD_END}, {args.docs} documents per customer and month, "
-          f"{args.months} months seeded.")
+    print(
+        f"\nStatement period {PERIOD_START}..{PERIOD_END}, {args.docs} documents per customer and month, "
+        f"{args.months} months seeded."
+    )
     header = ("customers", "documents", "statements", "lines", "ours s", "ms/statement", "queries", "OCA s", "OCA/ours")
     print(" | ".join(f"{title:>12}" for title in header))
     for customers, documents, ours, oca in results:
         oca_seconds = f"{oca['seconds']:.2f}" if oca else "not run"
         oca_ratio = f"{oca['seconds'] / ours['seconds']:.1f}x" if oca else "-"
-        row = (customers, documents, ours["statements"], ours["lines"], f"{ours['seconds']:.2f}",
-               f"{1000 * ours['seconds'] / max(ours['statements'], 1):.2f}", ours["queries"], oca_seconds, oca_ratio)
+        row = (
+            customers,
+            documents,
+            ours["statements"],
+            ours["lines"],
+            f"{ours['seconds']:.2f}",
+            f"{1000 * ours['seconds'] / max(ours['statements'], 1):.2f}",
+            ours["queries"],
+            oca_seconds,
+            oca_ratio,
+        )
         print(" | ".join(f"{value:>12}" for value in row))
     if len(results) == 2:
         (_c1, _d1, ours_1, oca_1), (_c2, _d2, ours_2, oca_2) = results
-        print(f"\n{args.scale}x the data: ours took {ours_2['seconds'] / ours_1['seconds']:.1f}x the time"
-              + (f", OCA {oca_2['seconds'] / oca_1['seconds']:.1f}x." if oca_2 else "."))
+        print(
+            f"\n{args.scale}x the data: ours took {ours_2['seconds'] / ours_1['seconds']:.1f}x the time"
+            + (f", OCA {oca_2['seconds'] / oca_1['seconds']:.1f}x." if oca_2 else ".")
+        )
 
 
 if __name__ == "__main__":
