@@ -69,3 +69,12 @@ registry.category("web_tour.tours").add("monthly_settlement_portal_confirm", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("monthly_settlement_portal_answer", {
+    steps: () => [
+        {
+            content: "The accountant's answer to the dispute shows in the communication history",
+            trigger: "#statement_communication .o_portal_chatter:contains(已核实，第二版对账单已更正)",
+        },
+    ],
+});
