@@ -35,12 +35,11 @@ class MonthlySettlementStatement(models.Model):
         png = self.env["ir.actions.report"].barcode("QR", url, width=240, height=240)
         return "data:image/png;base64," + base64.b64encode(png).decode()
 
-
     def _report_line_pages(self, first_page=LINES_ON_FIRST_PAGE, other_pages=LINES_PER_PAGE):
         """Lines cut into page-sized tables, each printed with its own header row: Debian's
         wkhtmltopdf (unpatched Qt) does not repeat a table header on the next page."""
         self.ensure_one()
         lines = self.line_ids
         pages = [lines[:first_page]]
-        pages += [lines[start:start + other_pages] for start in range(first_page, len(lines), other_pages)]
+        pages += [lines[start : start + other_pages] for start in range(first_page, len(lines), other_pages)]
         return pages

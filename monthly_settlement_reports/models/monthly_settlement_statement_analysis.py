@@ -13,11 +13,11 @@ class MonthlySettlementStatementAnalysis(models.Model):
     _auto = False
     _order = "period_end desc"
 
-    statement_id = fields.Many2one("monthly.settlement.statement", string="Statement", readonly=True)
+    statement_id = fields.Many2one("monthly.settlement.statement", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    accountant_id = fields.Many2one("res.users", string="Accountant", readonly=True)
+    accountant_id = fields.Many2one("res.users", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     period_end = fields.Date(string="Statement Date", readonly=True)
     date_due = fields.Date(string="Due Date", readonly=True)

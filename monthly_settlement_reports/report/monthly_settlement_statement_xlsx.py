@@ -1,9 +1,10 @@
 import re
 from datetime import datetime
 
+from xlsxwriter.utility import xl_rowcol_to_cell
+
 from odoo import models
 from odoo.tools import consteq
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 LINE_HEADER_ROW = 10  # 0-based row of the lines' header on a statement sheet
 
@@ -40,18 +41,18 @@ class StatementXlsxMixin(models.AbstractModel):
     def _write_statement_sheet(self, sheet, statement, formats):
         """Write ``statement`` on ``sheet``; returns the cell holding the closing balance formula."""
         statement = statement.with_context(lang=statement._get_statement_lang())
-        _ = statement.env._
+        env = statement.env
         type_labels = dict(statement.line_ids._fields["line_type"]._description_selection(statement.env))
         sheet.write(0, 0, statement.company_id.name, formats["title"])
-        sheet.write(1, 0, _("Statement of Account"), formats["bold"])
+        sheet.write(1, 0, env._("Statement of Account"), formats["bold"])
         header = [
-            (_("Customer"), statement.partner_id.name),
-            (_("Statement No."), statement.name),
-            (_("Revision"), statement.revision),
-            (_("Period"), f"{statement.period_start} - {statement.period_end}"),
-            (_("Statement Date"), self._as_datetime(statement.period_end)),
-            (_("Due Date"), self._as_datetime(statement.date_due)),
-            (_("Currency"), statement.currency_id.name),
+            (env._("Customer"), statement.partner_id.name),
+            (env._("Statement No."), statement.name),
+            (env._("Revision"), statement.revision),
+            (env._("Period"), f"{statement.period_start} - {statement.period_end}"),
+            (env._("Statement Date"), self._as_datetime(statement.period_end)),
+            (env._("Due Date"), self._as_datetime(statement.date_due)),
+            (env._("Currency"), statement.currency_id.name),
         ]
         for row, (label, value) in enumerate(header, start=2):
             sheet.write(row, 0, label, formats["bold"])
@@ -59,8 +60,16 @@ class StatementXlsxMixin(models.AbstractModel):
                 sheet.write_datetime(row, 1, value, formats["date"])
             else:
                 sheet.write(row, 1, value)
-        columns = [_("Date"), _("Document"), _("Type"), _("Reference"), _("Due Date"), _("Debit"), _("Credit"),
-                   _("Balance")]
+        columns = [
+            env._("Date"),
+            env._("Document"),
+            env._("Type"),
+            env._("Reference"),
+            env._("Due Date"),
+            env._("Debit"),
+            env._("Credit"),
+            env._("Balance"),
+        ]
         sheet.write_row(LINE_HEADER_ROW, 0, columns, formats["header"])
         row = LINE_HEADER_ROW
         balance = 0.0
@@ -69,7 +78,7 @@ class StatementXlsxMixin(models.AbstractModel):
             row += 1
             sheet.write_datetime(row, 0, self._as_datetime(line.date), formats["date"])
             if line.line_type == "opening":
-                sheet.write(row, 1, _("Opening balance"))
+                sheet.write(row, 1, env._("Opening balance"))
                 sheet.write_number(row, 7, line.balance, formats["amount"])
                 balance = line.balance
                 continue
@@ -83,27 +92,34 @@ class StatementXlsxMixin(models.AbstractModel):
             balance += line.debit - line.credit
             previous = xl_rowcol_to_cell(row - 1, 7)
             sheet.write_formula(
-                row, 7, f"={previous}+{xl_rowcol_to_cell(row, 5)}-{xl_rowcol_to_cell(row, 6)}",
-                formats["amount"], round(balance, 2),
+                row,
+                7,
+                f"={previous}+{xl_rowcol_to_cell(row, 5)}-{xl_rowcol_to_cell(row, 6)}",
+                formats["amount"],
+                round(balance, 2),
             )
         first, last = LINE_HEADER_ROW + 1, row
         total_row = row + 1
-        sheet.write(total_row, 0, _("Closing balance"), formats["bold"])
+        sheet.write(total_row, 0, env._("Closing balance"), formats["bold"])
         for column, value in ((5, statement.period_debit), (6, statement.period_credit)):
             sheet.write_formula(
-                total_row, column,
+                total_row,
+                column,
                 f"=SUM({xl_rowcol_to_cell(first, column)}:{xl_rowcol_to_cell(last, column)})",
-                formats["total"], value,
+                formats["total"],
+                value,
             )
         closing_cell = xl_rowcol_to_cell(total_row, 7)
         opening_cell = xl_rowcol_to_cell(first, 7)
         sheet.write_formula(
-            total_row, 7,
+            total_row,
+            7,
             f"={opening_cell}+{xl_rowcol_to_cell(total_row, 5)}-{xl_rowcol_to_cell(total_row, 6)}",
-            formats["total"], statement.closing_balance,
+            formats["total"],
+            statement.closing_balance,
         )
         ageing_row = total_row + 2
-        sheet.write(ageing_row, 0, _("Ageing at the statement date"), formats["bold"])
+        sheet.write(ageing_row, 0, env._("Ageing at the statement date"), formats["bold"])
         for offset, bucket in enumerate(statement.ageing_ids, start=1):
             sheet.write(ageing_row + offset, 0, bucket.name)
             sheet.write_number(ageing_row + offset, 1, bucket.amount, formats["amount"])
@@ -151,13 +167,24 @@ class StatementBatchXlsx(models.AbstractModel):
 
     def generate_xlsx_report(self, workbook, data, objs):
         formats = self._formats(workbook)
-        _ = self.env._
-        summary = workbook.add_worksheet(_("Summary"))
-        columns = [_("Customer"), _("Statement No."), _("Period Start"), _("Period End"), _("Opening"),
-                   _("Debits"), _("Credits"), _("Closing"), _("State"), _("Due Date"), _("Overdue")]
+        env = self.env
+        summary = workbook.add_worksheet(env._("Summary"))
+        columns = [
+            env._("Customer"),
+            env._("Statement No."),
+            env._("Period Start"),
+            env._("Period End"),
+            env._("Opening"),
+            env._("Debits"),
+            env._("Credits"),
+            env._("Closing"),
+            env._("State"),
+            env._("Due Date"),
+            env._("Overdue"),
+        ]
         summary.write_row(0, 0, columns, formats["header"])
-        states = dict(objs._fields["state"]._description_selection(self.env))
-        used = {_("Summary").lower()}
+        states = dict(objs._fields["state"]._description_selection(env))
+        used = {env._("Summary").lower()}
         objs.line_ids.mapped("balance")  # one prefetch for every sheet
         for row, statement in enumerate(objs, start=1):
             sheet_name = self._sheet_name(statement, used)
@@ -169,19 +196,28 @@ class StatementBatchXlsx(models.AbstractModel):
             summary.write_number(row, 4, statement.opening_balance, formats["amount"])
             summary.write_number(row, 5, statement.period_debit, formats["amount"])
             summary.write_number(row, 6, statement.period_credit, formats["amount"])
-            summary.write_formula(row, 7, f"='{sheet_name}'!{closing_cell}", formats["amount"],
-                                  statement.closing_balance)
+            summary.write_formula(
+                row, 7, f"='{sheet_name}'!{closing_cell}", formats["amount"], statement.closing_balance
+            )
             summary.write(row, 8, states.get(statement.state, ""))
             summary.write_datetime(row, 9, self._as_datetime(statement.date_due), formats["date"])
             summary.write_number(row, 10, statement.amount_overdue, formats["amount"])
         last = len(objs)
-        summary.write(last + 1, 0, _("Total"), formats["bold"])
-        totals = {4: "opening_balance", 5: "period_debit", 6: "period_credit", 7: "closing_balance", 10: "amount_overdue"}
+        summary.write(last + 1, 0, env._("Total"), formats["bold"])
+        totals = {
+            4: "opening_balance",
+            5: "period_debit",
+            6: "period_credit",
+            7: "closing_balance",
+            10: "amount_overdue",
+        }
         for column, field_name in totals.items():
             summary.write_formula(
-                last + 1, column,
+                last + 1,
+                column,
                 f"=SUM({xl_rowcol_to_cell(1, column)}:{xl_rowcol_to_cell(last, column)})",
-                formats["total"], round(sum(objs.mapped(field_name)), 2),
+                formats["total"],
+                round(sum(objs.mapped(field_name)), 2),
             )
         summary.set_column(0, 1, 24)
         summary.set_column(2, 10, 14)

@@ -18,13 +18,21 @@ class StatementReportCommon(MonthlySettlementCommon):
         super().setUpClass()
         cls.env["res.lang"]._activate_lang("zh_CN")
         cls.env.company.write({"vat": "91310000MA1K000001", "street": "浦东新区世纪大道100号", "city": "上海"})
-        cls.env["res.partner.bank"].create({
-            "partner_id": cls.env.company.partner_id.id, "acc_number": "6222 0000 1111 2222",
-            "allow_out_payment": True,
-        })
-        cls.customer_25.write({
-            "vat": "91320000MA2B000002", "street": "工业园区星湖街88号", "city": "苏州", "settlement_lang": "zh_CN",
-        })
+        cls.env["res.partner.bank"].create(
+            {
+                "partner_id": cls.env.company.partner_id.id,
+                "acc_number": "6222 0000 1111 2222",
+                "allow_out_payment": True,
+            }
+        )
+        cls.customer_25.write(
+            {
+                "vat": "91320000MA2B000002",
+                "street": "工业园区星湖街88号",
+                "city": "苏州",
+                "settlement_lang": "zh_CN",
+            }
+        )
         old_invoice = cls._invoice(cls.customer_25, "2026-09-10", 5000)
         cls._invoice(cls.customer_25, "2026-10-10", 12345.67, ref="PO-8848")
         cls._refund(cls.customer_25, "2026-10-15", 1000)
@@ -49,7 +57,9 @@ class StatementReportCommon(MonthlySettlementCommon):
             pdf.flush()
             return subprocess.run(
                 [tool, *args, pdf.name, *(["-"] if tool == "pdftotext" else [])],
-                check=True, capture_output=True, text=True,
+                check=True,
+                capture_output=True,
+                text=True,
             ).stdout
 
 
@@ -57,20 +67,40 @@ class StatementReportCommon(MonthlySettlementCommon):
 class TestStatementPdf(StatementReportCommon, HttpCase):
     def test_chinese_statement(self):
         statement = self.statement
-        self.assertRecordValues(statement, [{
-            "opening_balance": 5000, "period_debit": 12345.67, "period_credit": 5000, "closing_balance": 12345.67,
-        }])
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "opening_balance": 5000,
+                    "period_debit": 12345.67,
+                    "period_credit": 5000,
+                    "closing_balance": 12345.67,
+                }
+            ],
+        )
         content = self._pdf(statement)
         text = self._poppler("pdftotext", content, "-layout")
         for expected in (
-            "对账单", "期初余额", "期末余额", "华东贸易有限公司", "91320000MA2B000002", "91310000MA1K000001",
-            "5,000.00", "12,345.67", "1,000.00", "4,000.00", "PO-8848", "2026/12/24",
-            "人民币壹万贰仟叁佰肆拾伍元陆角柒分", "6222 0000 1111 2222", "我方确认以上余额无误",
+            "对账单",
+            "期初余额",
+            "期末余额",
+            "华东贸易有限公司",
+            "91320000MA2B000002",
+            "91310000MA1K000001",
+            "5,000.00",
+            "12,345.67",
+            "1,000.00",
+            "4,000.00",
+            "PO-8848",
+            "2026/12/24",
+            "人民币壹万贰仟叁佰肆拾伍元陆角柒分",
+            "6222 0000 1111 2222",
+            "我方确认以上余额无误",
         ):
             with self.subTest(expected=expected):
                 self.assertIn(expected, text)
         fonts = self._poppler("pdffonts", content)
-        cjk = [line for line in fonts.splitlines() if "WenQuanYi" in line or "Noto" in line and "CJK" in line]
+        cjk = [line for line in fonts.splitlines() if "WenQuanYi" in line or ("Noto" in line and "CJK" in line)]
         self.assertTrue(cjk, fonts)
         self.assertTrue(all(" yes " in line for line in cjk), "CJK fonts are embedded")
 
@@ -83,14 +113,24 @@ class TestStatementPdf(StatementReportCommon, HttpCase):
         statement._mark_sent(self.d("2026-11-01"))
         statement._portal_confirm("Wang Fang")
         text = self._poppler("pdftotext", self._pdf(statement), "-layout")
-        for expected in ("Statement of Account", "Opening balance", "Closing balance", "Confirmed online",
-                         "Wang Fang", "人民币壹万贰仟叁佰肆拾伍元陆角柒分"):
+        for expected in (
+            "Statement of Account",
+            "Opening balance",
+            "Closing balance",
+            "Confirmed online",
+            "Wang Fang",
+            "人民币壹万贰仟叁佰肆拾伍元陆角柒分",
+        ):
             with self.subTest(expected=expected):
                 self.assertIn(expected, text)
         self.assertNotIn("对账单", text)
-        archived = self.env["ir.attachment"].search([
-            ("res_model", "=", statement._name), ("res_id", "=", statement.id), ("mimetype", "=", "application/pdf"),
-        ])
+        archived = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", statement._name),
+                ("res_id", "=", statement.id),
+                ("mimetype", "=", "application/pdf"),
+            ]
+        )
         self.assertEqual(len(archived), 1, "a confirmed statement's PDF is archived and reused")
 
     def test_long_statement_repeats_the_table_header(self):
@@ -101,15 +141,17 @@ class TestStatementPdf(StatementReportCommon, HttpCase):
             self.customer_month_end, self.d("2026-11-24")
         )[0]
         content = self._pdf(statement)
-        pages = int(next(
-            line.split()[-1] for line in self._poppler("pdfinfo", content).splitlines() if line.startswith("Pages:")
-        ))
+        pages = int(
+            next(
+                line.split()[-1] for line in self._poppler("pdfinfo", content).splitlines() if line.startswith("Pages:")
+            )
+        )
         self.assertGreater(pages, 2)
         for page in range(1, pages + 1):
             text = self._poppler("pdftotext", content, "-f", str(page), "-l", str(page), "-layout")
             with self.subTest(page=page):
                 # every page of lines starts with the table header; only the summary may follow alone
-                self.assertTrue("Debit" in text or page == pages and "Ageing" in text, text[:300])
+                self.assertTrue("Debit" in text or (page == pages and "Ageing" in text), text[:300])
         text = self._poppler("pdftotext", content, "-layout")
         self.assertIn(f"{sum(10 + day for day in range(120)):,.2f}", text)
         self.assertEqual(text.count("INV/"), 120, "every invoice printed once, none cut off")

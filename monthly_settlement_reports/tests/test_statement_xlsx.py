@@ -68,7 +68,7 @@ class TestStatementXlsx(StatementReportCommon):
         header_row = next(index for index, row in enumerate(rows) if row[0] == "日期")
         self.assertEqual(rows[header_row][5:8], ["借方", "贷方", "余额"])
         self.assertEqual(sheet.freeze_panes, f"A{header_row + 2}")
-        lines = rows[header_row + 1: header_row + 1 + len(statement.line_ids)]
+        lines = rows[header_row + 1 : header_row + 1 + len(statement.line_ids)]
         self.assertEqual(lines[0][1], "期初余额")
         self.assertEqual(lines[0][7], 5000)
         self.assertTrue(all(isinstance(row[0], datetime) for row in lines))
@@ -126,19 +126,31 @@ class TestStatementXlsx(StatementReportCommon):
         statement.action_submit()
         self.env.company.settlement_four_eyes = False
         statement.action_approve()
-        statement._transition({
-            "generate_date": "2026-10-26 08:00:00", "submit_date": "2026-10-27 08:00:00",
-            "approve_date": "2026-10-29 20:00:00",
-        })
+        statement._transition(
+            {
+                "generate_date": "2026-10-26 08:00:00",
+                "submit_date": "2026-10-27 08:00:00",
+                "approve_date": "2026-10-29 20:00:00",
+            }
+        )
         statement._mark_sent(self.d("2026-11-01"))
         statement._portal_dispute({}, "金额不对")
         self.env.flush_all()
         row = self.env["monthly.settlement.statement.analysis"].search([("statement_id", "=", statement.id)])
-        self.assertRecordValues(row, [{
-            "state": "disputed", "closing_balance": 12345.67, "days_to_submit": 1.0, "days_to_approve": 2.5,
-            "dispute_rate": 100.0, "confirmed_before_due_rate": 0.0,
-            "dso": round(12345.67 / 12345.67 * 30, 2),
-        }])
+        self.assertRecordValues(
+            row,
+            [
+                {
+                    "state": "disputed",
+                    "closing_balance": 12345.67,
+                    "days_to_submit": 1.0,
+                    "days_to_approve": 2.5,
+                    "dispute_rate": 100.0,
+                    "confirmed_before_due_rate": 0.0,
+                    "dso": round(12345.67 / 12345.67 * 30, 2),
+                }
+            ],
+        )
         groups = self.env["monthly.settlement.statement.analysis"]._read_group(
             [("company_id", "=", self.env.company.id)], ["state"], ["statement_count:sum"]
         )
