@@ -10,6 +10,7 @@
     "data": [
         "security/ir.model.access.csv",
         "security/monthly_settlement_reports_security.xml",
+        "data/ir_cron_data.xml",
         "report/monthly_settlement_statement_report.xml",
         "report/monthly_settlement_statement_templates.xml",
         "views/monthly_settlement_statement_analysis_views.xml",

@@ -1,16 +1,25 @@
 import base64
+from concurrent.futures import ThreadPoolExecutor
 
-from odoo import models
+from odoo import api, fields, models, modules
+from odoo.tools import split_every
 
 from ..tools.chinese_amount import amount_in_chinese_capitals
 
 # Table rows that fit on an A4 page of the statement PDF (rows do not wrap: see the template).
 LINES_ON_FIRST_PAGE = 22
 LINES_PER_PAGE = 44
+# wkhtmltopdf runs as a subprocess and waits on its own I/O: a few at once keep two cores busy.
+PDF_WORKERS = 4
+PDF_BATCH_SIZE = 40
 
 
 class MonthlySettlementStatement(models.Model):
     _inherit = "monthly.settlement.statement"
+
+    pdf_queued = fields.Boolean(
+        string="PDF Queued", copy=False, readonly=True, help="The PDF is being prepared in the background."
+    )
 
     def _get_statement_reports(self):
         """The PDF and the XLSX go with every statement (email attachments, portal downloads)."""
@@ -43,3 +52,66 @@ class MonthlySettlementStatement(models.Model):
         pages = [lines[:first_page]]
         pages += [lines[start : start + other_pages] for start in range(first_page, len(lines), other_pages)]
         return pages
+
+    def action_prepare_pdfs(self):
+        """Queue the PDFs of the selected statements; a background job renders and attaches them."""
+        self.check_access("read")
+        self.sudo().pdf_queued = True
+        self.env.ref("monthly_settlement_reports.ir_cron_render_statement_pdfs")._trigger()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "%(count)s PDFs are being prepared; they will be attached to their statements.",
+                    count=len(self),
+                ),
+            },
+        }
+
+    @api.model
+    def _cron_render_pdfs(self):
+        queued = self.search([("pdf_queued", "=", True)])
+        done = 0
+        for batch in split_every(PDF_BATCH_SIZE, queued.ids, self.browse):
+            batch._render_pdfs()
+            batch.sudo().pdf_queued = False
+            done += len(batch)
+            if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(queued) - done) <= 0:
+                return
+
+    def _render_pdfs(self, workers=PDF_WORKERS):
+        """Render and attach the statements' PDFs, several wkhtmltopdf processes at a time.
+
+        One statement per wkhtmltopdf call (Debian's unpatched build refuses several). Each
+        thread works in its own cursor, so the statements must be committed (they are, in the
+        background job)."""
+        report = self.env.ref("monthly_settlement_reports.action_report_statement_pdf")
+        uid, context = self.env.uid, dict(self.env.context, force_report_rendering=True)
+
+        def render(env, statement_id):
+            statement = env[self._name].browse(statement_id)
+            content, _kind = env["ir.actions.report"]._render_qweb_pdf(report.id, statement.ids)
+            env["ir.attachment"].create(
+                {
+                    "name": f"{statement._get_report_base_filename()}.pdf",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": statement_id,
+                    "mimetype": "application/pdf",
+                }
+            )
+
+        def render_in_own_cursor(statement_id):
+            with self.pool.cursor() as cr:
+                render(api.Environment(cr, uid, context), statement_id)
+
+        if workers <= 1 or modules.module.current_test:
+            # Tests share one cursor, which wkhtmltopdf's asset requests need too: one at a time
+            # (as Odoo's mail server checks the same flag to keep tests off SMTP).
+            for statement_id in self.ids:
+                render(self.env(context=context), statement_id)
+            return
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(render_in_own_cursor, self.ids))

@@ -166,3 +166,29 @@ class TestStatementPdf(StatementReportCommon, HttpCase):
         bindings = self.env["ir.actions.actions"].with_user(auditor).get_bindings("monthly.settlement.statement")
         self.assertIn("Statement (PDF)", [action["name"] for action in bindings.get("report", [])])
         self.assertIn("12,345.67", self._poppler("pdftotext", self._pdf(self.statement, user=auditor)))
+
+    def test_pdfs_prepared_in_the_background(self):
+        self._invoice(self.customer_month_end, "2026-10-05", 800)
+        other = self.env["monthly.settlement.statement"]._generate_statements(
+            self.customer_month_end, self.d("2026-11-24")
+        )[0]
+        statements = self.statement | other
+        user = self._create_settlement_user("ms_pdf_batch", "monthly_settlement.group_settlement_user")
+        action = statements.with_user(user).action_prepare_pdfs()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(statements.mapped("pdf_queued"), [True, True])
+        cron = self.env.ref("monthly_settlement_reports.ir_cron_render_statement_pdfs")
+        self.assertTrue(cron.active)
+        # What the scheduled action does per batch (run through the scheduler, the test cursor's
+        # lock would keep wkhtmltopdf's asset requests waiting; its commits are not allowed here)
+        statements._render_pdfs()
+        for statement in statements:
+            attachment = self.env["ir.attachment"].search(
+                [
+                    ("res_model", "=", statement._name),
+                    ("res_id", "=", statement.id),
+                    ("mimetype", "=", "application/pdf"),
+                ]
+            )
+            self.assertEqual(len(attachment), 1)
+            self.assertIn(statement.partner_id.name, self._poppler("pdftotext", attachment.raw))
