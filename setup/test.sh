@@ -10,7 +10,7 @@ bash "$MS_REPO/setup/install.sh"
 
 TEST_DB=${MS_TEST_DB:-monthly_settlement_test_$MS_CHECKOUT_ID}
 TEST_CONF=$MS_CACHE/odoo-test-$MS_CHECKOUT_ID.conf
-MODULES=monthly_settlement,monthly_settlement_reports
+MODULES=monthly_settlement,monthly_settlement_reports,monthly_settlement_sale
 # Odoo modules our modules and tests stand on: installed once into a template database.
 BASE_MODULES=account,portal,sale_management,l10n_cn
 ms_write_config "$TEST_CONF" "${MS_TEST_PORT:-8169}"
@@ -39,11 +39,15 @@ ms_odoo -c "$TEST_CONF" -d "$TEST_DB" -i "$MODULES" --stop-after-init --log-leve
 
 ms_log "running the tests"
 cd "$MS_REPO"
+test_paths=()
+for path in ${MODULES//,/ } tests; do
+    [ -d "$path" ] && test_paths+=("$path")
+done
 report=$MS_CACHE/pytest-report-$MS_CHECKOUT_ID.txt
 set +e
 "$MS_VENV/bin/python" -m pytest -p no:cacheprovider -rs \
     --odoo-config="$TEST_CONF" --odoo-database="$TEST_DB" --odoo-http \
-    monthly_settlement monthly_settlement_reports tests "$@" 2>&1 | tee "$report"
+    "${test_paths[@]}" "$@" 2>&1 | tee "$report"
 status=${PIPESTATUS[0]}
 set -e
 [ "$status" -eq 0 ] || ms_die "tests failed (pytest exit $status)"

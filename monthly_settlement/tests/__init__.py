@@ -4,3 +4,4 @@ from . import test_due_dates
 from . import test_statement_figures
 from . import test_generation
 from . import test_workflow
+from . import test_reminders
