@@ -155,13 +155,14 @@ class MonthlySettlementReminder(models.Model):
         user = statement.user_id or statement.accountant_id
         if not user:
             return
-        note = self.env._(
+        env = self.with_context(lang=user.lang).env  # the note is for the salesperson to read
+        note = env._(
             "Reminder “%(step)s” sent: %(amount)s of statement %(statement)s is still unpaid "
             "(due on %(date_due)s). Call the customer.",
-            step=self.step_id.display_name,
-            amount=format_amount(self.env, self.open_amount, self.currency_id),
+            step=self.step_id.with_env(env).display_name,
+            amount=format_amount(env, self.open_amount, self.currency_id),
             statement=statement.display_name,
-            date_due=format_date(self.env, statement.date_due),
+            date_due=format_date(env, statement.date_due),
         )
         follow_up = statement.activity_ids.filtered(
             lambda activity: activity.activity_type_id == self._follow_up_activity_type()

@@ -1,6 +1,6 @@
 from odoo import Command
-from odoo.exceptions import AccessError, UserError
-from odoo.tests import new_test_user, tagged
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, new_test_user, tagged
 from odoo.tests.common import freeze_time
 
 from odoo.addons.monthly_settlement.tests.common import MonthlySettlementCommon
@@ -80,6 +80,16 @@ class TestCreditControl(MonthlySettlementCommon):
         within.with_user(self.salesman).action_confirm()
         self.assertEqual(within.state, "sale")
         self.assertFalse(self._notes(within), "nothing to note under the limit")
+
+    def test_settings(self):
+        with Form(self.env["res.config.settings"]) as settings:
+            settings.settlement_credit_control = "block"
+            settings.settlement_credit_overdue_days = 45
+        self.assertRecordValues(
+            self.company, [{"settlement_credit_control": "block", "settlement_credit_overdue_days": 45}]
+        )
+        with self.assertRaisesRegex(ValidationError, "negative"):
+            self.company.settlement_credit_dispute_days = -1
 
     def test_warn_confirms_with_a_note(self):
         self.company.settlement_credit_control = "warn"
