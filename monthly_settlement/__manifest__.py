@@ -13,6 +13,7 @@
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_template_data.xml",
         "data/mail_template_reminder_data.xml",
         "data/monthly_settlement_reminder_step_data.xml",
         "views/monthly_settlement_statement_views.xml",
@@ -23,11 +24,16 @@
         "views/monthly_settlement_reminder_views.xml",
         "wizards/monthly_settlement_generate_views.xml",
         "wizards/monthly_settlement_reject_views.xml",
+        "wizards/monthly_settlement_mark_sent_views.xml",
+        "views/monthly_settlement_portal_templates.xml",
         "views/monthly_settlement_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "monthly_settlement/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/monthly_settlement_demo.xml",
     ],
-    "installable": True,
-    "application": False,
 }

@@ -7,7 +7,5 @@
     "author": "monthly_settlement developers",
     "license": "LGPL-3",
     "depends": ["monthly_settlement", "report_xlsx"],
-    "data": [],
-    "installable": True,
     "auto_install": True,
 }

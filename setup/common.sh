@@ -40,3 +40,36 @@ ms_write_config() {
 ms_odoo() {
     "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" "$@"
 }
+
+# The modules of this repository, comma-separated (monthly_settlement, monthly_settlement_reports...).
+ms_modules() {
+    (cd "$MS_REPO" && ls -d monthly_settlement*/__manifest__.py | xargs -n1 dirname | paste -sd, -)
+}
+
+# Odoo modules ours stand on, installed once into a template database that test and
+# benchmark databases are copied from.
+MS_BASE_MODULES=account,portal,sale_management,l10n_cn
+
+# ms_fresh_db DB CONFIG: drop DB and copy it from the template (built on first use, keyed on
+# the Odoo source and the module list so that it is rebuilt when either changes).
+ms_fresh_db() {
+    local db=$1 conf=$2 template
+    [ -f "$MS_ODOO_DIR/odoo-bin" ] || ms_die "Odoo not found in $MS_ODOO_DIR: run setup/install.sh"
+    pg_isready -q || ms_die "PostgreSQL is not accepting connections"
+    template=ms_template_$(printf '%s %s' "$(cat "$MS_ODOO_DIR/.monthly_settlement_source")" "$MS_BASE_MODULES" \
+        | sha256sum | cut -c1-12)
+    (
+        flock 9  # one builder at a time when several checkouts work at once
+        if ! psql -lqt | cut -d'|' -f1 | grep -qw "$template"; then
+            ms_log "building template database $template ($MS_BASE_MODULES), once"
+            dropdb --if-exists "$template.tmp"
+            ms_odoo db -c "$conf" init "$template.tmp" --country CN --language zh_CN >"$MS_CACHE/template.log" 2>&1 \
+                || ms_die "creating $template.tmp failed, see $MS_CACHE/template.log"
+            ms_odoo -c "$conf" -d "$template.tmp" -i "$MS_BASE_MODULES" --stop-after-init --log-level=warn
+            psql -q -d postgres -c "ALTER DATABASE \"$template.tmp\" RENAME TO \"$template\""
+        fi
+        ms_log "building $db from $template"
+        dropdb --if-exists "$db"
+        createdb -T "$template" "$db"
+    ) 9>"$MS_CACHE/template.lock"
+}

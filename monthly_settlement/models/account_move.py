@@ -6,13 +6,11 @@ class AccountMove(models.Model):
     _inherit = "account.move"
 
     settlement_period_start = fields.Date(
-        string="Settlement Period Start",
         compute="_compute_settlement_period",
         store=True,
         copy=False,
     )
     settlement_period_end = fields.Date(
-        string="Settlement Period End",
         compute="_compute_settlement_period",
         store=True,
         copy=False,
@@ -52,7 +50,7 @@ class AccountMove(models.Model):
     )
     def _compute_needed_terms(self):
         """A monthly customer's invoice has one receivable line, due by the statement terms."""
-        super()._compute_needed_terms()
+        result = super()._compute_needed_terms()
         for move in self:
             if not move.settlement_period_end or not move.needed_terms:
                 continue
@@ -67,3 +65,4 @@ class AccountMove(models.Model):
                     "discount_amount_currency": 0.0,
                 }
             }
+        return result

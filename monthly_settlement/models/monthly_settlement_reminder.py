@@ -2,7 +2,7 @@ import bisect
 import logging
 from datetime import timedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.tools import format_amount, format_date, split_every
 
 _logger = logging.getLogger(__name__)
@@ -11,6 +11,11 @@ REMINDER_BATCH_SIZE = 50
 # Days after the last step of the schedule during which a reminder missed (cron down,
 # statement sent late) still goes out; older unpaid statements are the salesperson's.
 REMINDER_CATCH_UP_DAYS = 30
+# A disputed statement waits for our answer (a corrected revision or the customer's
+# confirmation): asking for its payment meanwhile would contradict the dispute. The steps
+# missed meanwhile are caught up by the latest due one once it is settled; a dispute left
+# too long is the credit control's business (monthly_settlement_sale).
+PAUSED_STATES = ("disputed",)
 
 
 class MonthlySettlementReminder(models.Model):
@@ -71,6 +76,7 @@ class MonthlySettlementReminder(models.Model):
         statements = statement_model.search(
             [
                 *statement_model._get_payment_chased_domain(),
+                ("state", "not in", PAUSED_STATES),
                 ("company_id", "=", company.id),
                 ("date_due", "<=", today - timedelta(days=steps[0].days)),
                 ("date_due", ">=", today - timedelta(days=steps[-1].days + REMINDER_CATCH_UP_DAYS)),
@@ -126,10 +132,11 @@ class MonthlySettlementReminder(models.Model):
     def _send_reminder(self, statement, step, open_amount, today):
         """Email the reminder to the statement's recipients, record it, and from the first
         overdue step on give the salesperson a follow-up activity."""
-        message = statement.message_post_with_source(
+        message = statement.with_context(lang=statement._get_statement_lang()).message_post_with_source(
             step.mail_template_id,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            partner_ids=[Command.set(statement._get_statement_recipients().ids)],
             email_layout_xmlid="mail.mail_notification_layout_with_responsible_signature",
         )[:1]
         reminder = self.sudo().create(

@@ -1,7 +1,9 @@
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
-from odoo import api, fields, models
+from markupsafe import Markup
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, split_every
 
@@ -16,21 +18,56 @@ STATEMENT_STATES = [
     ("approved", "Approved"),
     ("sent", "Sent"),
     ("confirmed", "Confirmed"),
+    ("deemed", "Deemed Confirmed"),
     ("disputed", "Disputed"),
     ("cancel", "Cancelled"),
 ]
-# States in which the customer has the statement and owes its payment: payment reminders
-# and credit control look at these ("deemed" is a confirmation by silence).
-PAYMENT_CHASED_STATES = ("sent", "confirmed", "disputed", "deemed")
+# States in which the customer has the statement (unless superseded): on the portal, and
+# owing its payment (payment reminders and credit control look at these).
+PORTAL_STATES = ("sent", "confirmed", "deemed", "disputed")
 # Fields that only generation and the workflow methods write (as superuser, after their
 # own checks): a user can never set them directly, not even through RPC.
 PROTECTED_FIELDS = {
-    "name", "revision", "company_id", "partner_id", "currency_id", "period_start",
-    "period_end", "date_due", "opening_balance", "period_debit", "period_credit",
-    "closing_balance", "amount_not_due", "amount_overdue", "line_ids", "ageing_ids", "state",
-    "generate_uid", "generate_date", "submit_uid", "submit_date", "approve_uid", "approve_date",
-    "send_uid", "send_date", "answer_date", "reject_uid", "reject_date", "reject_reason",
-    "cancel_uid", "cancel_date", "previous_revision_id", "superseded_by_id",
+    "name",
+    "revision",
+    "company_id",
+    "partner_id",
+    "currency_id",
+    "period_start",
+    "period_end",
+    "date_due",
+    "opening_balance",
+    "period_debit",
+    "period_credit",
+    "closing_balance",
+    "amount_not_due",
+    "amount_overdue",
+    "line_ids",
+    "ageing_ids",
+    "state",
+    "generate_uid",
+    "generate_date",
+    "submit_uid",
+    "submit_date",
+    "approve_uid",
+    "approve_date",
+    "send_uid",
+    "send_date",
+    "answer_date",
+    "reject_uid",
+    "reject_date",
+    "reject_reason",
+    "cancel_uid",
+    "cancel_date",
+    "previous_revision_id",
+    "superseded_by_id",
+    "confirm_name",
+    "confirm_signature",
+    "confirm_ip",
+    "dispute_comment",
+    "delivery_state",
+    "delivery_error",
+    "delivery_message_id",
 }
 
 
@@ -56,27 +93,19 @@ class MonthlySettlementStatement(models.Model):
     statement_date = fields.Date(related="period_end", string="Statement Date")
     date_due = fields.Date(string="Due Date", readonly=True, index=True)
     opening_balance = fields.Monetary(readonly=True)
-    period_debit = fields.Monetary(
-        string="Invoiced", readonly=True, help="Invoices and other debits of the period."
-    )
+    period_debit = fields.Monetary(string="Invoiced", readonly=True, help="Invoices and other debits of the period.")
     period_credit = fields.Monetary(
         string="Credited and Paid", readonly=True, help="Credit notes and payments of the period."
     )
     closing_balance = fields.Monetary(readonly=True)
     amount_not_due = fields.Monetary(string="Not Due", readonly=True)
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
-    line_ids = fields.One2many(
-        "monthly.settlement.statement.line", "statement_id", string="Lines", readonly=True
-    )
-    ageing_ids = fields.One2many(
-        "monthly.settlement.statement.ageing", "statement_id", string="Ageing", readonly=True
-    )
+    line_ids = fields.One2many("monthly.settlement.statement.line", "statement_id", readonly=True)
+    ageing_ids = fields.One2many("monthly.settlement.statement.ageing", "statement_id", readonly=True)
     state = fields.Selection(
         STATEMENT_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True
     )
-    user_id = fields.Many2one(
-        "res.users", string="Salesperson", tracking=True, domain="[('share', '=', False)]"
-    )
+    user_id = fields.Many2one("res.users", string="Salesperson", tracking=True, domain="[('share', '=', False)]")
     accountant_id = fields.Many2one(
         "res.users", string="Responsible Accountant", tracking=True, domain="[('share', '=', False)]"
     )
@@ -106,6 +135,21 @@ class MonthlySettlementStatement(models.Model):
     reject_reason = fields.Text(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled by", readonly=True, copy=False)
     cancel_date = fields.Datetime(string="Cancelled on", readonly=True, copy=False)
+    confirm_name = fields.Char(string="Confirmed by (Name)", readonly=True, copy=False)
+    confirm_signature = fields.Image(
+        string="Customer Signature", readonly=True, copy=False, max_width=1024, max_height=1024
+    )
+    confirm_ip = fields.Char(string="Confirmed from (IP)", readonly=True, copy=False)
+    dispute_comment = fields.Text(string="Customer's Dispute", readonly=True, copy=False)
+    delivery_state = fields.Selection(
+        [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
+        string="Email Delivery",
+        readonly=True,
+        copy=False,
+        tracking=True,
+    )
+    delivery_error = fields.Text(readonly=True, copy=False)
+    delivery_message_id = fields.Many2one("mail.message", string="Statement Email", readonly=True, copy=False)
 
     previous_revision_id = fields.Many2one(
         "monthly.settlement.statement", readonly=True, copy=False, index="btree_not_null"
@@ -124,15 +168,14 @@ class MonthlySettlementStatement(models.Model):
         for statement in self:
             number = statement.name if statement.name != "/" else self.env._("Draft Statement")
             if statement.revision > 1:
-                number = self.env._(
-                    "%(number)s (revision %(revision)s)", number=number, revision=statement.revision
-                )
+                number = self.env._("%(number)s (revision %(revision)s)", number=number, revision=statement.revision)
             statement.display_name = number
 
     def _compute_access_url(self):
-        super()._compute_access_url()
+        result = super()._compute_access_url()
         for statement in self:
             statement.access_url = f"/my/statements/{statement.id}"
+        return result
 
     def _get_report_base_filename(self):
         self.ensure_one()
@@ -163,9 +206,7 @@ class MonthlySettlementStatement(models.Model):
     def write(self, vals):
         if not self.env.su:
             if PROTECTED_FIELDS & vals.keys():
-                raise AccessError(
-                    self.env._("A statement's figures and state change only through its buttons.")
-                )
+                raise AccessError(self.env._("A statement's figures and state change only through its buttons."))
             if "note" in vals:
                 self._check_draft(self.env._("change the note of"))
         return super().write(vals)
@@ -196,9 +237,7 @@ class MonthlySettlementStatement(models.Model):
     def _check_group(self, group_xmlid):
         if not self.env.su and not self.env.user.has_group(group_xmlid):
             group = self.env.ref(group_xmlid)
-            raise AccessError(
-                self.env._("Only members of “%(group)s” may do this.", group=group.display_name)
-            )
+            raise AccessError(self.env._("Only members of “%(group)s” may do this.", group=group.display_name))
 
     def _check_state(self, allowed_states, action):
         wrong = self.filtered(lambda statement: statement.state not in allowed_states or statement.superseded_by_id)
@@ -295,15 +334,242 @@ class MonthlySettlementStatement(models.Model):
         return True
 
     def action_mark_sent(self):
+        """Paper channel: the reviewer says when the statement was handed over or posted."""
         self._check_group("monthly_settlement.group_settlement_reviewer")
         self._check_state({"approved"}, self.env._("mark as sent"))
-        self._transition({"state": "sent"}, stamp="send")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Mark as Sent"),
+            "res_model": "monthly.settlement.mark.sent",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
+
+    def _mark_sent(self, sent_on):
+        self._check_group("monthly_settlement.group_settlement_reviewer")
+        self._check_state({"approved"}, self.env._("mark as sent"))
+        if sent_on > fields.Date.context_today(self):
+            raise UserError(self.env._("A statement cannot have been sent in the future."))
+        self._transition({"state": "sent", "send_uid": self.env.uid, "send_date": datetime.combine(sent_on, time(12))})
         return True
+
+    def action_send(self):
+        """Email approved statements to the customer's statement contacts, reports attached."""
+        self._check_group("monthly_settlement.group_settlement_reviewer")
+        self._check_state({"approved"}, self.env._("send"))
+        for statement in self:
+            if not statement._get_statement_recipients().filtered("email"):
+                raise UserError(
+                    self.env._(
+                        "%(customer)s has no statement contact with an email address: add one on the "
+                        "customer, or deliver the statement on paper and mark it as sent.",
+                        customer=statement.partner_id.display_name,
+                    )
+                )
+        self._send_by_email()
+        return True
+
+    def _get_statement_recipients(self):
+        self.ensure_one()
+        return self.partner_id.settlement_contact_ids or self.partner_id
+
+    def _render_statement_attachments(self):
+        """Attachments of the statement's reports (see `_get_statement_reports`)."""
+        self.ensure_one()
+        attachments = self.env["ir.attachment"]
+        base_name = self._get_report_base_filename()
+        for report in self._get_statement_reports():
+            content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids)
+            attachments |= attachments.create(
+                {
+                    "name": f"{base_name}.{extension}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        return attachments
+
+    def _send_by_email(self):
+        """Post the statement email in the chatter; it goes out after the transaction (or with
+        the mail queue), and the statement counts as sent only once every email went out
+        (see `_update_delivery_state`, called when mails are processed)."""
+        template = self.env.ref("monthly_settlement.mail_template_statement")
+        for statement in self:
+            statement = statement.with_context(lang=statement._get_statement_lang())
+            message = statement.with_context(mail_notify_force_send=True).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=[Command.set(statement._get_statement_recipients().ids)],
+                attachment_ids=[Command.set(statement._render_statement_attachments().ids)],
+            )
+            statement._transition(
+                {
+                    "delivery_state": "queued",
+                    "delivery_error": False,
+                    "delivery_message_id": message[:1].id,
+                    "send_uid": self.env.uid,
+                }
+            )
+        self._update_delivery_state()  # concludes at once when nothing could be queued
+
+    def _update_delivery_state(self):
+        """Sent when every email of the statement message went out; failed (with the reason and
+        an activity, the statement staying approved) when one did not."""
+        for statement in self.filtered(lambda statement: statement.delivery_state == "queued"):
+            emails = statement.delivery_message_id.sudo().notification_ids.filtered(
+                lambda notification: notification.notification_type == "email"
+            )
+            failed = emails.filtered(lambda notification: notification.notification_status in ("exception", "bounce"))
+            if failed or not emails:
+                responsible = statement.accountant_id or statement.approve_uid or statement.send_uid
+                reason = "\n".join(
+                    f"{notification.res_partner_id.display_name}: "
+                    f"{notification.failure_reason or notification.failure_type or ''}"
+                    for notification in failed
+                ) or self.env._("No email was sent: no recipient has an email address.")
+                statement._transition({"delivery_state": "failed", "delivery_error": reason, "send_uid": False})
+                statement.activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=self.env._("Statement email failed"),
+                    note=reason,
+                    user_id=responsible.id,
+                )
+            elif all(notification.notification_status == "sent" for notification in emails):
+                statement._transition({"delivery_state": "sent", "state": "sent", "send_date": fields.Datetime.now()})
+
+    @api.model
+    def _cron_send_statements(self):
+        """Email the approved statements of customers who get them by email."""
+        pending = self.search(
+            [
+                ("state", "=", "approved"),
+                ("superseded_by_id", "=", False),
+                ("delivery_state", "=", False),
+                ("partner_id.settlement_delivery_email", "=", True),
+            ]
+        )
+        done = 0
+        for batch in split_every(50, pending.ids, self.browse):
+            batch._send_by_email()
+            done += len(batch)
+            if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(pending) - done) <= 0:
+                return
+
+    @api.model
+    def _cron_deem_confirmed(self):
+        """Statements the customer left unanswered longer than their terms allow count as
+        confirmed (逾期未回复视为确认): from the day after the last day to answer."""
+        today = fields.Date.context_today(self)
+        sent = self.search(
+            [
+                ("state", "=", "sent"),
+                ("superseded_by_id", "=", False),
+                ("partner_id.settlement_confirm_days", ">", 0),
+            ]
+        )
+        deemed = sent.filtered(
+            lambda statement: (
+                statement.send_date
+                and statement.send_date.date() + timedelta(days=statement.partner_id.settlement_confirm_days) < today
+            )
+        )
+        deemed._transition({"state": "deemed", "answer_date": fields.Datetime.now()})
+        template = self.env.ref("monthly_settlement.mail_template_statement_deemed")
+        for statement in deemed:
+            statement.with_context(
+                lang=statement._get_statement_lang(), mail_notify_force_send=True
+            ).message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=[Command.set(statement._get_statement_recipients().ids)],
+            )
+        return deemed
+
+    # ------------------------------------------------------------------
+    # Portal
+    # ------------------------------------------------------------------
+
+    def _is_portal_visible(self):
+        """Drafts, statements under review and superseded revisions never reach the customer."""
+        self.ensure_one()
+        return self.state in PORTAL_STATES and not self.superseded_by_id
+
+    def _check_portal_answerable(self):
+        if self.state != "sent" or self.superseded_by_id:
+            raise UserError(self.env._("This statement is not waiting for your answer any more."))
+
+    def _portal_notified_user(self):
+        return self.accountant_id or self.user_id or self.approve_uid
+
+    def _portal_confirm(self, name, signature=None, ip=None, author=None):
+        """The customer confirms the balance, typing their name (and maybe signing)."""
+        self.ensure_one()
+        self._check_portal_answerable()
+        name = (name or "").strip()
+        if not name:
+            raise UserError(self.env._("Type your name to confirm the statement."))
+        self._transition(
+            {
+                "state": "confirmed",
+                "answer_date": fields.Datetime.now(),
+                "confirm_name": name[:128],
+                "confirm_signature": signature or False,
+                "confirm_ip": ip,
+            }
+        )
+        self.message_post(
+            body=self.env._("Balance confirmed by %(name)s.", name=name),
+            author_id=(author or self.partner_id).id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=self._portal_notified_user().partner_id.ids,
+        )
+
+    def _portal_dispute(self, line_comments, comment, author=None):
+        """The customer disputes lines (``{line_id: comment}``) and/or the whole statement."""
+        self.ensure_one()
+        self._check_portal_answerable()
+        comment = (comment or "").strip()
+        lines = self.line_ids.filtered(lambda line: line.id in line_comments and line.line_type != "opening")
+        if len(lines) != len(line_comments):
+            raise UserError(self.env._("Some of the flagged lines are not lines of this statement."))
+        if not lines and not comment:
+            raise UserError(self.env._("Flag the lines you disagree with or say what is wrong."))
+        for line in lines:
+            line.sudo().write({"is_disputed": True, "dispute_comment": (line_comments[line.id] or "").strip()})
+        self._transition({"state": "disputed", "answer_date": fields.Datetime.now(), "dispute_comment": comment})
+        details = Markup("").join(
+            Markup("<li>%s %s: %s</li>") % (line.name or "", line.date or "", line.dispute_comment or "")
+            for line in lines
+        )
+        body = Markup("<p>%s</p>") % self.env._("The customer disputes this statement.")
+        if comment:
+            body += Markup("<p>%s</p>") % comment
+        if details:
+            body += Markup("<ul>%s</ul>") % details
+        self.message_post(
+            body=body,
+            author_id=(author or self.partner_id).id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        user = self._portal_notified_user()
+        if user:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=self.env._("Customer disputes the statement"),
+                note=body,
+                user_id=user.id,
+            )
 
     def action_customer_confirmed(self):
         """Record a confirmation the customer gave outside the portal (signed paper)."""
         self._check_group("monthly_settlement.group_settlement_reviewer")
-        self._check_state({"sent", "disputed"}, self.env._("record a confirmation for"))
+        self._check_state({"sent", "disputed", "deemed"}, self.env._("record a confirmation for"))
         self._transition({"state": "confirmed", "answer_date": fields.Datetime.now()})
         return True
 
@@ -342,11 +608,17 @@ class MonthlySettlementStatement(models.Model):
                         statement=statement.display_name,
                     )
                 )
-            revisions |= statement.sudo().copy({
-                "revision": statement.revision + 1,
-                "previous_revision_id": statement.id,
-                "name": statement.name,
-            }).with_env(self.env)
+            revisions |= (
+                statement.sudo()
+                .copy(
+                    {
+                        "revision": statement.revision + 1,
+                        "previous_revision_id": statement.id,
+                        "name": statement.name,
+                    }
+                )
+                .with_env(self.env)
+            )
         for statements in revisions._grouped_by_run():
             statements._regenerate()
         if len(revisions) == 1:
@@ -362,17 +634,21 @@ class MonthlySettlementStatement(models.Model):
         self.ensure_one()
         if self.name and self.name != "/":
             return self.name
-        sequence = self.env["ir.sequence"].sudo().search(
-            [("code", "=", self._name), ("company_id", "=", self.company_id.id)], limit=1
+        sequence = (
+            self.env["ir.sequence"]
+            .sudo()
+            .search([("code", "=", self._name), ("company_id", "=", self.company_id.id)], limit=1)
         )
         if not sequence:
-            sequence = sequence.create({
-                "name": self.env._("Customer statements (%(company)s)", company=self.company_id.name),
-                "code": self._name,
-                "company_id": self.company_id.id,
-                "prefix": "ST/%(year)s/",
-                "padding": 5,
-            })
+            sequence = sequence.create(
+                {
+                    "name": self.env._("Customer statements (%(company)s)", company=self.company_id.name),
+                    "code": self._name,
+                    "company_id": self.company_id.id,
+                    "prefix": "ST/%(year)s/",
+                    "padding": 5,
+                }
+            )
         return sequence.next_by_id(sequence_date=self.period_end)
 
     def _schedule_review_activities(self):
@@ -419,7 +695,9 @@ class MonthlySettlementStatement(models.Model):
         ):
             problems.append(self.env._("%(statement)s: closing ≠ opening + debits − credits.", statement=label))
         if currency.compare_amounts(sum(self.line_ids.mapped("amount")), self.period_debit - self.period_credit):
-            problems.append(self.env._("%(statement)s: the lines do not add up to the period's movements.", statement=label))
+            problems.append(
+                self.env._("%(statement)s: the lines do not add up to the period's movements.", statement=label)
+            )
         if currency.compare_amounts(current.get("closing", 0.0), self.closing_balance) or currency.compare_amounts(
             current.get("opening", 0.0), self.opening_balance
         ):
@@ -466,12 +744,7 @@ class MonthlySettlementStatement(models.Model):
     @api.model
     def _get_payment_chased_domain(self):
         """Current statements whose payment is chased: the customer has received them."""
-        return [("state", "in", PAYMENT_CHASED_STATES), ("superseded_by_id", "=", False)]
-
-    def _get_statement_recipients(self):
-        """Who receives statement emails: the statement contacts with an email address, else the customer."""
-        self.ensure_one()
-        return self.partner_id.settlement_contact_ids.filtered("email") or self.partner_id
+        return [("state", "in", PORTAL_STATES), ("superseded_by_id", "=", False)]
 
     def _compute_amount_open_now(self):
         amounts = self._origin._get_open_amounts()
@@ -594,7 +867,8 @@ class MonthlySettlementStatement(models.Model):
         """
         yesterday = fields.Date.context_today(self) - timedelta(days=1)
         since = yesterday - timedelta(days=CRON_CATCH_UP_DAYS - 1)
-        for company in self.env["res.company"].search([]):
+        # Companies are a handful: no limit needed.
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             statements = self.with_company(company)
             partners = statements.env["res.partner"]._search_monthly_customers(company)
             statements._generate_statements(partners, yesterday, since=since, commit=True)
@@ -617,19 +891,21 @@ class MonthlySettlementStatement(models.Model):
         for (partner_id, currency_id), values in figures.items():
             partner = self.env["res.partner"].browse(partner_id)
             start, end = claimed_jobs[partner]
-            vals_list.append({
-                "company_id": company.id,
-                "partner_id": partner_id,
-                "currency_id": currency_id,
-                "period_start": start,
-                "period_end": end,
-                "date_due": partner._get_settlement_due_date(end),
-                "user_id": partner.user_id.id,
-                "accountant_id": partner.settlement_accountant_id.id,
-                "generate_uid": self.env.uid,
-                "generate_date": now,
-                **values["header"],
-            })
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner_id,
+                    "currency_id": currency_id,
+                    "period_start": start,
+                    "period_end": end,
+                    "date_due": partner._get_settlement_due_date(end),
+                    "user_id": partner.user_id.id,
+                    "accountant_id": partner.settlement_accountant_id.id,
+                    "generate_uid": self.env.uid,
+                    "generate_date": now,
+                    **values["header"],
+                }
+            )
         statements = (
             self.sudo()
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
@@ -644,21 +920,36 @@ class MonthlySettlementStatement(models.Model):
         now = fields.Datetime.now()
         for statement in self:
             values = figures.get((statement.partner_id.id, statement.currency_id.id))
-            header = values["header"] if values else dict.fromkeys(
-                ("opening_balance", "period_debit", "period_credit", "closing_balance",
-                 "amount_not_due", "amount_overdue"), 0.0,
+            header = (
+                values["header"]
+                if values
+                else dict.fromkeys(
+                    (
+                        "opening_balance",
+                        "period_debit",
+                        "period_credit",
+                        "closing_balance",
+                        "amount_not_due",
+                        "amount_overdue",
+                    ),
+                    0.0,
+                )
             )
-            statement.sudo().write({
-                **header,
-                "date_due": statement.partner_id._get_settlement_due_date(statement.period_end),
-                "generate_uid": self.env.uid,
-                "generate_date": now,
-            })
-        self.env.cr.execute(SQL(
-            "DELETE FROM monthly_settlement_statement_line WHERE statement_id = ANY(%(ids)s);"
-            "DELETE FROM monthly_settlement_statement_ageing WHERE statement_id = ANY(%(ids)s)",
-            ids=self.ids,
-        ))
+            statement.sudo().write(
+                {
+                    **header,
+                    "date_due": statement.partner_id._get_settlement_due_date(statement.period_end),
+                    "generate_uid": self.env.uid,
+                    "generate_date": now,
+                }
+            )
+        self.env.cr.execute(
+            SQL(
+                "DELETE FROM monthly_settlement_statement_line WHERE statement_id = ANY(%(ids)s);"
+                "DELETE FROM monthly_settlement_statement_ageing WHERE statement_id = ANY(%(ids)s)",
+                ids=self.ids,
+            )
+        )
         self._store_details(figures)
 
     def _grouped_by_run(self):
@@ -680,9 +971,11 @@ class MonthlySettlementStatement(models.Model):
         what makes generation idempotent and a killed run resumable. The advisory lock
         lasts until this transaction ends, like a row lock taken with SKIP LOCKED.
         """
+        self.env.flush_all()  # raw SQL below: what the ORM holds in memory must be in the database
         partners = list(jobs)
-        self.env.cr.execute(SQL(
-            """
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT job.partner_id, job.done
               FROM (
                     SELECT job.partner_id, EXISTS (
@@ -696,11 +989,12 @@ class MonthlySettlementStatement(models.Model):
                    ) AS job
              WHERE job.done OR pg_try_advisory_xact_lock(hashtext(%(lock_key)s), job.partner_id)
             """,
-            partner_ids=[partner.id for partner in partners],
-            period_ends=[jobs[partner][1] for partner in partners],
-            company_id=self.env.company.id,
-            lock_key=ADVISORY_LOCK_KEY,
-        ))
+                partner_ids=[partner.id for partner in partners],
+                period_ends=[jobs[partner][1] for partner in partners],
+                company_id=self.env.company.id,
+                lock_key=ADVISORY_LOCK_KEY,
+            )
+        )
         rows = self.env.cr.fetchall()
         claimed = self.env["res.partner"].browse(partner_id for partner_id, done in rows if not done)
         answered = {partner_id for partner_id, _done in rows}
@@ -771,14 +1065,16 @@ class MonthlySettlementStatement(models.Model):
         """
         if not jobs:
             return {}
+        self.env.flush_all()  # raw SQL below: documents posted in this transaction must be seen
         company = self.env.company
         buckets = company._get_settlement_ageing_buckets()
         # width_bucket thresholds: 1 day overdue opens bucket 1, each limit + 1 the next one.
         thresholds = [days_from for days_from, _days_to in buckets[1:]]
         items = self._receivable_items_sql(jobs)
 
-        self.env.cr.execute(SQL(
-            """%(items)s
+        self.env.cr.execute(
+            SQL(
+                """%(items)s
             SELECT item.partner_id, item.currency_id,
                    CASE WHEN item.open_amount = 0 THEN NULL
                         ELSE width_bucket(item.period_end - item.date_maturity, %(thresholds)s::int[]) END,
@@ -787,9 +1083,10 @@ class MonthlySettlementStatement(models.Model):
               FROM item
              GROUP BY 1, 2, 3
             """,
-            items=items,
-            thresholds=thresholds,
-        ))
+                items=items,
+                thresholds=thresholds,
+            )
+        )
         totals = defaultdict(lambda: {"opening": 0.0, "buckets": [0.0] * len(buckets)})
         for partner_id, currency_id, bucket, opening, open_amount in self.env.cr.fetchall():
             total = totals[partner_id, currency_id]
@@ -797,8 +1094,9 @@ class MonthlySettlementStatement(models.Model):
             if bucket is not None:
                 total["buckets"][bucket] += open_amount
 
-        self.env.cr.execute(SQL(
-            """%(items)s
+        self.env.cr.execute(
+            SQL(
+                """%(items)s
             SELECT item.partner_id, item.currency_id, item.move_id, MIN(item.date), MIN(item.date_maturity),
                    SUM(item.amount_currency), SUM(item.open_amount),
                    move.name, COALESCE(NULLIF(move.ref, ''), move.payment_reference),
@@ -812,8 +1110,9 @@ class MonthlySettlementStatement(models.Model):
              GROUP BY item.partner_id, item.currency_id, item.move_id, move.id
              ORDER BY item.partner_id, item.currency_id, MIN(item.date), item.move_id
             """,
-            items=items,
-        ))
+                items=items,
+            )
+        )
         movements = defaultdict(list)
         for partner_id, currency_id, *line in self.env.cr.fetchall():
             movements[partner_id, currency_id].append(line)
@@ -822,18 +1121,33 @@ class MonthlySettlementStatement(models.Model):
         for key in totals.keys() | movements.keys():
             currency = self.env["res.currency"].browse(key[1])
             opening = totals[key]["opening"]
-            lines = [{
-                "sequence": 0, "line_type": "opening", "date": jobs[self.env["res.partner"].browse(key[0])][0],
-                "amount": 0.0, "open_amount": 0.0, "balance": opening,
-            }]
+            lines = [
+                {
+                    "sequence": 0,
+                    "line_type": "opening",
+                    "date": jobs[self.env["res.partner"].browse(key[0])][0],
+                    "amount": 0.0,
+                    "open_amount": 0.0,
+                    "balance": opening,
+                }
+            ]
             balance = opening
             for move_id, date, date_due, amount, open_amount, name, ref, line_type in movements[key]:
                 balance += amount
-                lines.append({
-                    "sequence": len(lines), "line_type": line_type, "move_id": move_id, "name": name,
-                    "ref": ref, "date": date, "date_due": date_due, "amount": amount,
-                    "open_amount": open_amount, "balance": balance,
-                })
+                lines.append(
+                    {
+                        "sequence": len(lines),
+                        "line_type": line_type,
+                        "move_id": move_id,
+                        "name": name,
+                        "ref": ref,
+                        "date": date,
+                        "date_due": date_due,
+                        "amount": amount,
+                        "open_amount": open_amount,
+                        "balance": balance,
+                    }
+                )
             if len(lines) == 1 and currency.is_zero(opening):
                 continue  # nothing to say to this customer in this currency
             ageing = totals[key]["buckets"]
@@ -853,7 +1167,7 @@ class MonthlySettlementStatement(models.Model):
                 "lines": lines,
                 "ageing": [
                     {"sequence": index, "days_from": days_from, "days_to": days_to, "amount": amount}
-                    for index, ((days_from, days_to), amount) in enumerate(zip(buckets, ageing))
+                    for index, ((days_from, days_to), amount) in enumerate(zip(buckets, ageing, strict=True))
                 ],
             }
         return figures
@@ -884,15 +1198,17 @@ class MonthlySettlementStatement(models.Model):
             return
         names = sorted({name for row in rows for name in row})
         now = self.env.cr.now()
-        self.env.cr.execute(SQL(
-            "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date) "
-            "SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(arrays)s)",
-            table=SQL.identifier(model._table),
-            columns=SQL(", ").join(SQL.identifier(name) for name in names),
-            arrays=SQL(", ").join(
-                SQL("%s::%s[]", [row.get(name) for row in rows], SQL(model._fields[name].column_type[0]))
-                for name in names
-            ),
-            uid=self.env.uid,
-            now=now,
-        ))
+        self.env.cr.execute(
+            SQL(
+                "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date) "
+                "SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(arrays)s)",
+                table=SQL.identifier(model._table),
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", [row.get(name) for row in rows], SQL(model._fields[name].column_type[0]))
+                    for name in names
+                ),
+                uid=self.env.uid,
+                now=now,
+            )
+        )

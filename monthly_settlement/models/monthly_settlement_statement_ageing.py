@@ -8,9 +8,7 @@ class MonthlySettlementStatementAgeing(models.Model):
     _description = "Customer Statement Ageing"
     _order = "statement_id, sequence"
 
-    statement_id = fields.Many2one(
-        "monthly.settlement.statement", required=True, ondelete="cascade", index=True
-    )
+    statement_id = fields.Many2one("monthly.settlement.statement", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer()
     days_from = fields.Integer(help="Empty: not due yet.")
     days_to = fields.Integer(help="Empty: no upper limit.")
@@ -26,8 +24,6 @@ class MonthlySettlementStatementAgeing(models.Model):
             if not bucket.days_from:
                 bucket.name = self.env._("Not due")
             elif bucket.days_to:
-                bucket.name = self.env._(
-                    "%(start)s-%(end)s days", start=bucket.days_from, end=bucket.days_to
-                )
+                bucket.name = self.env._("%(start)s-%(end)s days", start=bucket.days_from, end=bucket.days_to)
             else:
                 bucket.name = self.env._("Over %(days)s days", days=bucket.days_from - 1)

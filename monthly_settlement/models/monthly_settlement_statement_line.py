@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
 LINE_TYPES = [
     ("opening", "Opening balance"),
@@ -11,15 +10,16 @@ LINE_TYPES = [
 
 
 class MonthlySettlementStatementLine(models.Model):
-    """One document of the period, frozen at generation (inserted in bulk by the statement)."""
+    """One document of the period, frozen at generation.
+
+    The statement inserts lines in bulk; no group has write access, so they stay as generated.
+    """
 
     _name = "monthly.settlement.statement.line"
     _description = "Customer Statement Line"
     _order = "statement_id, sequence, id"
 
-    statement_id = fields.Many2one(
-        "monthly.settlement.statement", required=True, ondelete="cascade", index=True
-    )
+    statement_id = fields.Many2one("monthly.settlement.statement", required=True, ondelete="cascade", index=True)
     sequence = fields.Integer()
     line_type = fields.Selection(LINE_TYPES, string="Type", required=True)
     move_id = fields.Many2one("account.move", string="Journal Entry", ondelete="set null", index="btree_not_null")
@@ -35,6 +35,8 @@ class MonthlySettlementStatementLine(models.Model):
     balance = fields.Monetary(string="Running Balance")
     debit = fields.Monetary(compute="_compute_debit_credit")
     credit = fields.Monetary(compute="_compute_debit_credit")
+    is_disputed = fields.Boolean(string="Disputed", readonly=True)
+    dispute_comment = fields.Text(string="Customer's Comment", readonly=True)
     currency_id = fields.Many2one(related="statement_id.currency_id")
     company_id = fields.Many2one(related="statement_id.company_id")
 
@@ -43,17 +45,3 @@ class MonthlySettlementStatementLine(models.Model):
         for line in self:
             line.debit = max(line.amount, 0.0)
             line.credit = max(-line.amount, 0.0)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        raise UserError(self.env._("Statement lines come from generation; regenerate the draft instead."))
-
-    def write(self, vals):
-        if not self.env.su:
-            raise UserError(self.env._("Statement lines are frozen at generation."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if not self.env.su:
-            raise UserError(self.env._("Statement lines are frozen at generation."))

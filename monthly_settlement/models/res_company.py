@@ -97,5 +97,5 @@ class ResCompany(models.Model):
     def _get_settlement_ageing_buckets(self):
         """[(days_from, days_to)] overdue: (None, 0) is "not due", days_to None is open-ended."""
         limits = self._get_settlement_ageing_limits()
-        lower_bounds = [1] + [limit + 1 for limit in limits]
-        return [(None, 0)] + list(zip(lower_bounds, limits + [None]))
+        lower_bounds = [1, *(limit + 1 for limit in limits)]
+        return [(None, 0), *zip(lower_bounds, [*limits, None], strict=True)]

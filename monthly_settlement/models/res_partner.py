@@ -26,7 +26,6 @@ class ResPartner(models.Model):
 
     settlement_mode = fields.Selection(
         [("invoice", "Per invoice"), ("monthly", "Monthly settlement")],
-        string="Settlement Mode",
         default="invoice",
         required=True,
         tracking=True,
@@ -71,8 +70,7 @@ class ResPartner(models.Model):
         "partner_id",
         "contact_id",
         string="Statement Contacts",
-        help="People who receive the statements and payment reminders. Empty: the "
-        "customer's own email address.",
+        help="People who receive the statements and payment reminders. Empty: the customer's own email address.",
     )
     settlement_accountant_id = fields.Many2one(
         "res.users",
@@ -90,9 +88,7 @@ class ResPartner(models.Model):
         string="Statement Language",
         help="Language of the statements and their emails. Empty: the customer's language.",
     )
-    settlement_statement_ids = fields.One2many(
-        "monthly.settlement.statement", "partner_id", string="Statements"
-    )
+    settlement_statement_ids = fields.One2many("monthly.settlement.statement", "partner_id", string="Statements")
     settlement_statement_count = fields.Integer(compute="_compute_settlement_statement_count")
     settlement_terms_editable = fields.Boolean(compute="_compute_settlement_terms_editable")
 
@@ -134,18 +130,13 @@ class ResPartner(models.Model):
                 )
             )
         if monthly and not cutoff_day and not month_end:
-            raise ValidationError(
-                self.env._("A monthly settlement needs a cut-off day or a cut-off at month end.")
-            )
+            raise ValidationError(self.env._("A monthly settlement needs a cut-off day or a cut-off at month end."))
         if (payment_days or 0) < 0:
-            raise ValidationError(
-                self.env._("Payment days cannot be negative (got %(days)s).", days=payment_days)
-            )
+            raise ValidationError(self.env._("Payment days cannot be negative (got %(days)s).", days=payment_days))
         if (confirm_days or 0) < 0:
             raise ValidationError(
                 self.env._(
-                    "The days after which a statement is deemed confirmed cannot be "
-                    "negative (got %(days)s).",
+                    "The days after which a statement is deemed confirmed cannot be negative (got %(days)s).",
                     days=confirm_days,
                 )
             )
@@ -165,9 +156,7 @@ class ResPartner(models.Model):
 
     def _check_settlement_manager(self):
         if not self.env.su and not self.env.user.has_group("monthly_settlement.group_settlement_manager"):
-            raise AccessError(
-                self.env._("Only settlement managers may change a customer's settlement terms.")
-            )
+            raise AccessError(self.env._("Only settlement managers may change a customer's settlement terms."))
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -224,9 +213,7 @@ class ResPartner(models.Model):
 
     def action_view_settlement_statements(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "monthly_settlement.action_monthly_settlement_statement"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("monthly_settlement.action_monthly_settlement_statement")
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action
@@ -237,8 +224,12 @@ class ResPartner(models.Model):
     @api.model
     def _search_monthly_customers(self, company):
         """Commercial partners on monthly settlement that the company may use."""
-        return self.search([
-            ("settlement_mode", "=", "monthly"),
-            "|", ("is_company", "=", True), ("parent_id", "=", False),
-            ("company_id", "in", [False, company.id]),
-        ])
+        return self.search(
+            [
+                ("settlement_mode", "=", "monthly"),
+                "|",
+                ("is_company", "=", True),
+                ("parent_id", "=", False),
+                ("company_id", "in", [False, company.id]),
+            ]
+        )

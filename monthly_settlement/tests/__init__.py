@@ -4,4 +4,5 @@ from . import test_due_dates
 from . import test_statement_figures
 from . import test_generation
 from . import test_workflow
+from . import test_sending
 from . import test_reminders

@@ -33,17 +33,19 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
 
     @classmethod
     def _create_monthly_customer(cls, name, cutoff_day=0, cutoff_month_end=False, payment_days=30, **values):
-        return cls.env["res.partner"].create({
-            "name": name,
-            "is_company": True,
-            "settlement_mode": "monthly",
-            "settlement_cycle": "monthly",
-            "settlement_cutoff_day": cutoff_day,
-            "settlement_cutoff_month_end": cutoff_month_end,
-            "settlement_payment_days": payment_days,
-            "settlement_payment_base": "statement_date",
-            **values,
-        })
+        return cls.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "settlement_mode": "monthly",
+                "settlement_cycle": "monthly",
+                "settlement_cutoff_day": cutoff_day,
+                "settlement_cutoff_month_end": cutoff_month_end,
+                "settlement_payment_days": payment_days,
+                "settlement_payment_base": "statement_date",
+                **values,
+            }
+        )
 
     @classmethod
     def _create_settlement_user(cls, login, group_xmlid, company=None):
@@ -76,15 +78,17 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
     @classmethod
     def _payment(cls, partner, payment_date, amount, currency=None):
         """A posted customer payment, not reconciled with anything yet."""
-        payment = cls.env["account.payment"].create({
-            "payment_type": "inbound",
-            "partner_type": "customer",
-            "partner_id": partner.id,
-            "amount": amount,
-            "date": payment_date,
-            "currency_id": (currency or cls.cny).id,
-            "journal_id": cls.company_data["default_journal_bank"].id,
-        })
+        payment = cls.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": amount,
+                "date": payment_date,
+                "currency_id": (currency or cls.cny).id,
+                "journal_id": cls.company_data["default_journal_bank"].id,
+            }
+        )
         payment.action_post()
         return payment
 
@@ -101,9 +105,7 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
         return cls._register_payment(invoice, payment_date=payment_date, amount=amount)
 
     def _generate(self, partners, date_to, **kwargs):
-        statements, left = self.env["monthly.settlement.statement"]._generate_statements(
-            partners, date_to, **kwargs
-        )
+        statements, left = self.env["monthly.settlement.statement"]._generate_statements(partners, date_to, **kwargs)
         self.assertEqual(left, 0, "no other run holds these partners")
         return statements
 

@@ -1,6 +1,9 @@
+from psycopg2.errors import UniqueViolation
+
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
+from odoo.tools import mute_logger
 
 from .common import MonthlySettlementCommon
 
@@ -29,8 +32,9 @@ class TestGeneration(MonthlySettlementCommon):
 
     def test_duplicate_is_refused_by_the_database(self):
         statement = self._generate(self.customers[:1], self.d("2026-11-24"))
-        with self.assertRaises(Exception), self.cr.savepoint():
+        with self.assertRaises(UniqueViolation), mute_logger("odoo.sql_db"), self.cr.savepoint():
             statement.sudo().copy({"name": "/"})
+            self.env.flush_all()
 
     def _count_generation_queries(self, partners):
         self.env.flush_all()
@@ -95,11 +99,13 @@ class TestGeneration(MonthlySettlementCommon):
         self.assertEqual(len(self._statements_of(self.customers)), 6, "2026-11-25 is older than the look-back")
 
     def test_wizard(self):
-        wizard = self.env["monthly.settlement.generate"].create({
-            "all_partners": False,
-            "partner_ids": [(6, 0, self.customers[:2].ids)],
-            "date_to": "2026-11-24",
-        })
+        wizard = self.env["monthly.settlement.generate"].create(
+            {
+                "all_partners": False,
+                "partner_ids": [(6, 0, self.customers[:2].ids)],
+                "date_to": "2026-11-24",
+            }
+        )
         action = wizard.action_generate()
         statements = self.env["monthly.settlement.statement"].search(action["domain"])
         self.assertEqual(statements.partner_id, self.customers[:2])

@@ -27,15 +27,24 @@ class TestPartnerTerms(MonthlySettlementCommon):
             customer.write({"settlement_cutoff_day": 31})
 
     def test_company_defaults(self):
-        self.env.company.write({
-            "settlement_cutoff_day": 0,
-            "settlement_cutoff_month_end": True,
-            "settlement_payment_days": 45,
-        })
+        self.env.company.write(
+            {
+                "settlement_cutoff_day": 0,
+                "settlement_cutoff_month_end": True,
+                "settlement_payment_days": 45,
+            }
+        )
         customer = self.env["res.partner"].create({"name": "新客户", "is_company": True, "settlement_mode": "monthly"})
-        self.assertRecordValues(customer, [{
-            "settlement_cutoff_month_end": True, "settlement_payment_days": 45, "settlement_cycle": "monthly",
-        }])
+        self.assertRecordValues(
+            customer,
+            [
+                {
+                    "settlement_cutoff_month_end": True,
+                    "settlement_payment_days": 45,
+                    "settlement_cycle": "monthly",
+                }
+            ],
+        )
         with self.assertRaisesRegex(ValidationError, "between 1 and 28"):
             self.env.company.settlement_cutoff_day = 30
         with self.assertRaisesRegex(ValidationError, "ascending positive"):
@@ -43,10 +52,17 @@ class TestPartnerTerms(MonthlySettlementCommon):
 
     def test_contacts_inherit_the_terms(self):
         contact = self.env["res.partner"].create({"name": "财务 李女士", "parent_id": self.customer_25.id})
-        self.assertRecordValues(contact, [{
-            "settlement_mode": "monthly", "settlement_cutoff_day": 25, "settlement_payment_days": 60,
-            "settlement_terms_editable": False,
-        }])
+        self.assertRecordValues(
+            contact,
+            [
+                {
+                    "settlement_mode": "monthly",
+                    "settlement_cutoff_day": 25,
+                    "settlement_payment_days": 60,
+                    "settlement_terms_editable": False,
+                }
+            ],
+        )
         self.customer_25.settlement_payment_days = 90
         self.assertEqual(contact.settlement_payment_days, 90)
 

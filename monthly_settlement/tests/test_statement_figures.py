@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import MonthlySettlementCommon
@@ -33,63 +34,110 @@ class TestStatementFigures(MonthlySettlementCommon):
 
     def _receivable_balance(self, partner, on_date, currency):
         """The customer's ledger balance, read independently of the statement engine."""
-        lines = self.env["account.move.line"].search([
-            ("partner_id", "child_of", partner.id),
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("date", "<=", on_date),
-            ("currency_id", "=", currency.id),
-        ])
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "child_of", partner.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("date", "<=", on_date),
+                ("currency_id", "=", currency.id),
+            ]
+        )
         return sum(lines.mapped("amount_currency"))
 
     def test_balances(self):
         statement = self._generate(self.customer_25, self.d("2026-11-24"))
-        self.assertRecordValues(statement, [{
-            "partner_id": self.customer_25.id,
-            "currency_id": self.cny.id,
-            "period_start": self.d("2026-09-26"),
-            "period_end": self.d("2026-10-25"),
-            "date_due": self.d("2026-12-24"),
-            "opening_balance": 900 + 700 + 400 + 1000 - 400 + 500,
-            "period_debit": 2000 + 3000,
-            "period_credit": 300 + 1500 + 1000,
-            "closing_balance": 3100 + 5000 - 2800,
-            "state": "draft",
-        }])
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "partner_id": self.customer_25.id,
+                    "currency_id": self.cny.id,
+                    "period_start": self.d("2026-09-26"),
+                    "period_end": self.d("2026-10-25"),
+                    "date_due": self.d("2026-12-24"),
+                    "opening_balance": 900 + 700 + 400 + 1000 - 400 + 500,
+                    "period_debit": 2000 + 3000,
+                    "period_credit": 300 + 1500 + 1000,
+                    "closing_balance": 3100 + 5000 - 2800,
+                    "state": "draft",
+                }
+            ],
+        )
         self.assertAlmostEqual(
             statement.closing_balance, self._receivable_balance(self.customer_25, "2026-10-25", self.cny)
         )
 
     def test_lines_and_open_amounts(self):
         statement = self._generate(self.customer_25, self.d("2026-11-24"))
-        self.assertRecordValues(statement.line_ids, [
-            {"line_type": "opening", "move_id": False, "debit": 0, "credit": 0, "balance": 3100, "open_amount": 0},
-            {"line_type": "invoice", "move_id": self.inv_c.id, "debit": 2000, "credit": 0, "balance": 5100,
-             "open_amount": 2000},
-            {"line_type": "refund", "move_id": self.refund_e.id, "debit": 0, "credit": 300, "balance": 4800,
-             "open_amount": -300},
-            {"line_type": "payment", "move_id": self.payment_f.move_id.id, "debit": 0, "credit": 1500, "balance": 3300,
-             "open_amount": -1500},
-            {"line_type": "invoice", "move_id": self.inv_d.id, "debit": 3000, "credit": 0, "balance": 6300,
-             "open_amount": 2000},
-            {"line_type": "payment", "move_id": self.payment_d.move_id.id, "debit": 0, "credit": 1000, "balance": 5300,
-             "open_amount": 0},
-        ])
+        self.assertRecordValues(
+            statement.line_ids,
+            [
+                {"line_type": "opening", "move_id": False, "debit": 0, "credit": 0, "balance": 3100, "open_amount": 0},
+                {
+                    "line_type": "invoice",
+                    "move_id": self.inv_c.id,
+                    "debit": 2000,
+                    "credit": 0,
+                    "balance": 5100,
+                    "open_amount": 2000,
+                },
+                {
+                    "line_type": "refund",
+                    "move_id": self.refund_e.id,
+                    "debit": 0,
+                    "credit": 300,
+                    "balance": 4800,
+                    "open_amount": -300,
+                },
+                {
+                    "line_type": "payment",
+                    "move_id": self.payment_f.move_id.id,
+                    "debit": 0,
+                    "credit": 1500,
+                    "balance": 3300,
+                    "open_amount": -1500,
+                },
+                {
+                    "line_type": "invoice",
+                    "move_id": self.inv_d.id,
+                    "debit": 3000,
+                    "credit": 0,
+                    "balance": 6300,
+                    "open_amount": 2000,
+                },
+                {
+                    "line_type": "payment",
+                    "move_id": self.payment_d.move_id.id,
+                    "debit": 0,
+                    "credit": 1000,
+                    "balance": 5300,
+                    "open_amount": 0,
+                },
+            ],
+        )
         invoice_c = statement.line_ids[1]
-        self.assertEqual((invoice_c.name, invoice_c.ref, invoice_c.date_due), (self.inv_c.name, "PO-8801", self.d("2026-12-24")))
+        self.assertEqual(
+            (invoice_c.name, invoice_c.ref, invoice_c.date_due), (self.inv_c.name, "PO-8801", self.d("2026-12-24"))
+        )
 
     def test_ageing_at_statement_date(self):
         statement = self._generate(self.customer_25, self.d("2026-11-24"))
         # Open on 2026-10-25: A 600 and B 500 (B is paid only on 10-30), C 2000, D 2000, E -300
         # are not due; F -1500 matured on 10-10 (15 days); I 32, G 62, H 123 days overdue.
-        self.assertRecordValues(statement.ageing_ids, [
-            {"days_from": 0, "days_to": 0, "amount": 600 + 500 + 2000 + 2000 - 300},
-            {"days_from": 1, "days_to": 30, "amount": -1500},
-            {"days_from": 31, "days_to": 60, "amount": 400},
-            {"days_from": 61, "days_to": 90, "amount": 700},
-            {"days_from": 91, "days_to": 0, "amount": 900},
-        ])
-        self.assertEqual(statement.ageing_ids.mapped("name"), ["Not due", "1-30 days", "31-60 days", "61-90 days", "Over 90 days"])
+        self.assertRecordValues(
+            statement.ageing_ids,
+            [
+                {"days_from": 0, "days_to": 0, "amount": 600 + 500 + 2000 + 2000 - 300},
+                {"days_from": 1, "days_to": 30, "amount": -1500},
+                {"days_from": 31, "days_to": 60, "amount": 400},
+                {"days_from": 61, "days_to": 90, "amount": 700},
+                {"days_from": 91, "days_to": 0, "amount": 900},
+            ],
+        )
+        self.assertEqual(
+            statement.ageing_ids.mapped("name"), ["Not due", "1-30 days", "31-60 days", "61-90 days", "Over 90 days"]
+        )
         self.assertAlmostEqual(sum(statement.ageing_ids.mapped("amount")), statement.closing_balance)
         self.assertAlmostEqual(statement.amount_not_due, 4800)
         self.assertAlmostEqual(statement.amount_overdue, -1500 + 400 + 700 + 900)
@@ -97,12 +145,15 @@ class TestStatementFigures(MonthlySettlementCommon):
     def test_company_ageing_buckets(self):
         self.env.company.settlement_ageing_days = "60,120"
         statement = self._generate(self.customer_25, self.d("2026-11-24"))
-        self.assertRecordValues(statement.ageing_ids, [
-            {"days_from": 0, "days_to": 0, "amount": 4800},
-            {"days_from": 1, "days_to": 60, "amount": -1500 + 400},
-            {"days_from": 61, "days_to": 120, "amount": 700},
-            {"days_from": 121, "days_to": 0, "amount": 900},
-        ])
+        self.assertRecordValues(
+            statement.ageing_ids,
+            [
+                {"days_from": 0, "days_to": 0, "amount": 4800},
+                {"days_from": 1, "days_to": 60, "amount": -1500 + 400},
+                {"days_from": 61, "days_to": 120, "amount": 700},
+                {"days_from": 121, "days_to": 0, "amount": 900},
+            ],
+        )
 
     def test_next_period_sees_the_later_payment(self):
         statement = self._generate(self.customer_25, self.d("2026-11-25"))
@@ -126,12 +177,39 @@ class TestStatementCurrencies(MonthlySettlementCommon):
         statements = self._generate(customer, self.d("2026-11-01"))
         usd = statements.filtered(lambda statement: statement.currency_id == self.usd)
         cny = statements - usd
-        self.assertRecordValues(usd, [{
-            "period_start": self.d("2026-10-01"), "period_end": self.d("2026-10-31"), "date_due": self.d("2026-11-30"),
-            "opening_balance": 0, "period_debit": 1000, "period_credit": 400, "closing_balance": 600,
-        }])
+        self.assertRecordValues(
+            usd,
+            [
+                {
+                    "period_start": self.d("2026-10-01"),
+                    "period_end": self.d("2026-10-31"),
+                    "date_due": self.d("2026-11-30"),
+                    "opening_balance": 0,
+                    "period_debit": 1000,
+                    "period_credit": 400,
+                    "closing_balance": 600,
+                }
+            ],
+        )
         self.assertRecordValues(usd.ageing_ids[:1], [{"amount": 600}])
         self.assertRecordValues(cny, [{"currency_id": self.cny.id, "closing_balance": 500}])
+
+    def test_documents_posted_in_the_same_transaction(self):
+        """Generation reads with SQL: what the ORM has not written yet must still count."""
+        customer = self._create_monthly_customer("当日过账客户", cutoff_day=25)
+        invoice = self._invoice(customer, "2026-10-05", 700, post=False)
+        invoice.action_post()
+        refund = self.env["account.move"].create(
+            {
+                "move_type": "out_refund",
+                "partner_id": customer.id,
+                "invoice_date": "2026-10-06",
+                "invoice_line_ids": [Command.create({"name": "折让", "price_unit": 100, "tax_ids": []})],
+            }
+        )
+        refund.action_post()
+        statement = self._generate(customer, self.d("2026-11-24"))
+        self.assertRecordValues(statement, [{"period_debit": 700, "period_credit": 100, "closing_balance": 600}])
 
     def test_no_statement_without_activity(self):
         customer = self._create_monthly_customer("沉默客户", cutoff_day=25)

@@ -1,2 +1,3 @@
 from . import monthly_settlement_generate
 from . import monthly_settlement_reject
+from . import monthly_settlement_mark_sent

@@ -9,7 +9,8 @@ class MonthlySettlementGenerate(models.TransientModel):
     _description = "Generate Customer Statements"
 
     all_partners = fields.Boolean(
-        string="All Monthly Customers", default=True,
+        string="All Monthly Customers",
+        default=True,
         help="Generate for every monthly customer of the company.",
     )
     partner_ids = fields.Many2many(
@@ -67,8 +68,6 @@ class MonthlySettlementGenerate(models.TransientModel):
                 "tag": "display_notification",
                 "params": {"message": message, "type": "warning" if left else "info", "sticky": False},
             }
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "monthly_settlement.action_monthly_settlement_statement"
-        )
+        action = self.env["ir.actions.act_window"]._for_xml_id("monthly_settlement.action_monthly_settlement_statement")
         action["domain"] = [("id", "in", statements.ids)]
         return action

@@ -1,0 +1,178 @@
+from datetime import datetime
+
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tests.common import freeze_time
+
+from .common import MonthlySettlementCommon
+from .smtp_sink import deliver_to_local_smtp
+
+
+@tagged("post_install", "-at_install")
+class TestSending(MonthlySettlementCommon):
+    """Statements reach customers by email, on paper, and count as confirmed after silence."""
+
+    @classmethod
+    def default_env_context(cls):
+        return {}  # mail on, as users have it
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env.company.email = "ar@seller.example.com"
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "周丽",
+                "parent_id": cls.customer_25.id,
+                "email": "zhou.li@buyer.example.com",
+                "lang": "zh_CN",
+            }
+        )
+        cls.customer_25.write({"settlement_contact_ids": [(6, 0, cls.contact.ids)], "settlement_lang": "zh_CN"})
+        cls.reviewer = cls._create_settlement_user("ms_send_reviewer", "monthly_settlement.group_settlement_reviewer")
+        cls._invoice(cls.customer_25, "2026-10-10", 1000)
+
+    def _send_queued_mails(self):
+        """What the mail queue does (forced sending happens after commit, which tests never do),
+        over SMTP to a local server; returns the server's inbox."""
+        with deliver_to_local_smtp(self.env) as inbox:
+            self.env["mail.mail"].sudo().search([("state", "=", "outgoing")]).send()
+        return inbox
+
+    def _approved(self, customer=None):
+        statement = self._generate(customer or self.customer_25, self.d("2026-11-24"))
+        statement.action_submit()
+        statement.with_user(self.reviewer).action_approve()
+        return statement
+
+    def test_email_to_statement_contacts_in_their_language(self):
+        statement = self._approved()
+        statement.with_user(self.reviewer).action_send()
+        self.assertRecordValues(statement, [{"state": "approved", "delivery_state": "queued", "send_date": False}])
+        inbox = self._send_queued_mails()
+        self.assertRecordValues(statement, [{"state": "sent", "delivery_state": "sent", "send_uid": self.reviewer.id}])
+        message = statement.delivery_message_id
+        self.assertEqual(message.partner_ids, self.contact)
+        self.assertIn("对账单", message.subject)
+        self.assertIn(statement.display_name, message.subject)
+        self.assertIn(f"/my/statements/{statement.id}?access_token={statement.access_token}", message.body)
+        self.assertTrue(statement.access_token)
+        self.assertEqual(
+            sorted(message.attachment_ids.mapped("name")),
+            sorted(f"{statement._get_report_base_filename()}.{ext}" for ext in self._report_extensions(statement)),
+        )
+        [(envelope_to, delivered)] = [(to, mail) for to, mail in inbox.messages if mail["Subject"] == message.subject]
+        self.assertEqual(envelope_to, ["zhou.li@buyer.example.com"])
+        self.assertEqual(delivered["Subject"], message.subject)
+        self.assertEqual(
+            sorted(part.get_filename() for part in delivered.iter_attachments()),
+            sorted(message.attachment_ids.mapped("name")),
+        )
+
+    def _report_extensions(self, statement):
+        """What each attached report renders to here (in test mode PDFs render as HTML)."""
+        return [
+            self.env["ir.actions.report"]._render(report, statement.ids)[1]
+            for report in statement._get_statement_reports()
+        ]
+
+    def test_email_in_english_for_english_customers(self):
+        self.customer_25.settlement_lang = "en_US"
+        statement = self._approved()
+        statement.with_user(self.reviewer).action_send()
+        self._send_queued_mails()
+        self.assertIn("statement", statement.delivery_message_id.subject)
+        self.assertIn("Please check it and confirm the balance", statement.delivery_message_id.body)
+
+    def test_failed_email_keeps_the_statement_approved(self):
+        self.contact.email = "not an email address"
+        statement = self._approved()
+        statement.with_user(self.reviewer).action_send()
+        self._send_queued_mails()
+        self.assertRecordValues(statement, [{"state": "approved", "delivery_state": "failed", "send_date": False}])
+        self.assertIn(self.contact.name, statement.delivery_error)
+        activity = statement.activity_ids.filtered(lambda activity: activity.summary == "Statement email failed")
+        self.assertEqual(len(activity), 1)
+        self.contact.email = "zhou.li@buyer.example.com"
+        statement.with_user(self.reviewer).action_send()
+        self._send_queued_mails()
+        self.assertRecordValues(statement, [{"state": "sent", "delivery_state": "sent"}])
+
+    def test_send_needs_an_email_address(self):
+        self.contact.email = False
+        statement = self._approved()
+        with self.assertRaisesRegex(UserError, "no statement contact with an email address"):
+            statement.with_user(self.reviewer).action_send()
+        self.assertEqual(statement.state, "approved")
+
+    def test_scheduled_sending_follows_the_delivery_channel(self):
+        paper_customer = self._create_monthly_customer(
+            "纸质对账客户",
+            cutoff_day=25,
+            settlement_delivery_email=False,
+            settlement_delivery_paper=True,
+            email="paper@buyer.example.com",
+        )
+        self._invoice(paper_customer, "2026-10-11", 300)
+        by_email, on_paper = self._approved(), self._approved(paper_customer)
+        with self.enter_registry_test_mode():
+            self.env.ref("monthly_settlement.ir_cron_send_statements").method_direct_trigger()
+        self._send_queued_mails()
+        self.assertEqual(by_email.state, "sent")
+        self.assertEqual(on_paper.state, "approved")
+        wizard = (
+            self.env["monthly.settlement.mark.sent"]
+            .with_user(self.reviewer)
+            .with_context(active_ids=on_paper.ids)
+            .create({"sent_on": "2026-10-28"})
+        )
+        wizard.action_mark_sent()
+        self.assertRecordValues(
+            on_paper, [{"state": "sent", "send_date": datetime(2026, 10, 28, 12), "delivery_state": False}]
+        )
+        later = self._approved(self._create_monthly_customer("晚寄客户", cutoff_day=25, email="late@buyer.example.com"))
+        with self.assertRaisesRegex(UserError, "in the future"):
+            later.with_user(self.reviewer)._mark_sent(self.d("2999-01-01"))
+
+
+@tagged("post_install", "-at_install")
+class TestDeemedConfirmation(MonthlySettlementCommon):
+    @classmethod
+    def default_env_context(cls):
+        return {}
+
+    def test_deemed_confirmed_the_day_after_the_last_day_to_answer(self):
+        self.customer_25.write(
+            {
+                "settlement_confirm_days": 10,
+                "email": "ap@buyer.example.com",
+                "settlement_lang": "zh_CN",
+            }
+        )
+        self._invoice(self.customer_25, "2026-10-10", 1000)
+        statement = self._generate(self.customer_25, self.d("2026-11-24"))
+        statement.action_submit()
+        self.env.company.settlement_four_eyes = False
+        statement.action_approve()
+        statement._mark_sent(self.d("2026-11-01"))  # the customer may answer up to 2026-11-11
+        cron = self.env.ref("monthly_settlement.ir_cron_deem_confirmed")
+        with self.enter_registry_test_mode(), freeze_time("2026-11-11 23:00:00"):
+            cron.method_direct_trigger()
+        self.assertEqual(statement.state, "sent")
+        with self.enter_registry_test_mode(), freeze_time("2026-11-12 01:00:00"):
+            cron.method_direct_trigger()
+        self.assertRecordValues(statement, [{"state": "deemed", "answer_date": datetime(2026, 11, 12, 1)}])
+        notice = statement.message_ids.filtered(lambda message: "已视同确认" in (message.subject or ""))
+        self.assertEqual(notice.partner_ids, self.customer_25)
+
+    def test_never_without_days_in_the_terms(self):
+        self._invoice(self.customer_25, "2026-10-10", 1000)
+        statement = self._generate(self.customer_25, self.d("2026-11-24"))
+        statement.action_submit()
+        self.env.company.settlement_four_eyes = False
+        statement.action_approve()
+        statement._mark_sent(self.d("2026-01-01"))
+        with self.enter_registry_test_mode(), freeze_time("2026-11-30"):
+            self.env.ref("monthly_settlement.ir_cron_deem_confirmed").method_direct_trigger()
+        self.assertEqual(statement.state, "sent")
