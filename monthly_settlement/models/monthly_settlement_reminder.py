@@ -97,6 +97,10 @@ class MonthlySettlementReminder(models.Model):
         followed.filtered(is_paid.get).activity_feedback(
             ["monthly_settlement.mail_activity_payment_follow_up"], feedback=self.env._("Paid")
         )
+        followed.filtered(lambda statement: statement.superseded_by_id and not is_paid[statement]).activity_feedback(
+            ["monthly_settlement.mail_activity_payment_follow_up"],
+            feedback=self.env._("Replaced by a new revision of the statement"),
+        )
         to_send = [(statement, step) for statement, step in due_steps.items() if not is_paid[statement]]
         done = 0
         for batch in split_every(REMINDER_BATCH_SIZE, to_send):
@@ -113,12 +117,20 @@ class MonthlySettlementReminder(models.Model):
 
     @api.model
     def _get_due_steps(self, statements, steps, today):
-        """{statement: step to send}: the latest step whose day has come, unless already sent."""
+        """{statement: step to send}: the latest step whose day has come, unless already sent
+        for the statement or one of its previous revisions (a corrected statement does not
+        repeat the reminders of the one it replaces)."""
         days = steps.mapped("days")
+        current_of = {statement.id: statement for statement in statements}  # revision id -> latest revision
+        revisions = statements
+        while revisions:  # one query per revision level, whatever the number of statements
+            for revision in revisions.filtered("previous_revision_id"):
+                current_of[revision.previous_revision_id.id] = current_of[revision.id]
+            revisions = revisions.previous_revision_id
         sent = {
-            (statement.id, step.id)
+            (current_of[statement.id].id, step.id)
             for statement, step in self._read_group(
-                [("statement_id", "in", statements.ids)], ["statement_id", "step_id"]
+                [("statement_id", "in", list(current_of))], ["statement_id", "step_id"]
             )
         }
         due_steps = {}

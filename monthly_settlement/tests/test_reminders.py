@@ -3,6 +3,7 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
 from .common import MonthlySettlementCommon
+from .smtp_sink import deliver_to_local_smtp
 
 
 @tagged("post_install", "-at_install")
@@ -21,6 +22,7 @@ class TestReminders(MonthlySettlementCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.cron = cls.env.ref("monthly_settlement.ir_cron_send_payment_reminders")
+        cls.env.company.email = "ar@seller.example.com"
         cls.salesperson = cls._create_settlement_user("ms_sales", "monthly_settlement.group_settlement_user")
         cls.reviewer = cls._create_settlement_user("ms_reviewer", "monthly_settlement.group_settlement_reviewer")
         cls.contact = cls.env["res.partner"].create(
@@ -35,18 +37,31 @@ class TestReminders(MonthlySettlementCommon):
             }
         )
         cls.invoice = cls._invoice(cls.customer_25, "2026-10-10", 1000)
+        cls.customer_addresses = {"info@huadong.example.com", "wang@example.com", "li@nanfang.example.com"}
 
     def _sent_statement(self, partner=None):
         statement = self._generate(partner or self.customer_25, self.d("2026-11-24"))
         statement.action_submit()
         statement.with_user(self.reviewer).action_approve()
-        statement.with_user(self.reviewer).action_mark_sent()
+        with freeze_time("2026-11-25 10:00:00"):
+            statement.with_user(self.reviewer)._mark_sent(self.d("2026-11-25"))
         return statement
 
     def _run_cron(self, day):
         with self.enter_registry_test_mode(), freeze_time(f"{day} 02:00:00"):
             self.cron.method_direct_trigger()
         self.env.invalidate_all()
+
+    def _deliver(self):
+        """Run the mail queue over SMTP to a local server; returns {customer address: [subject]}."""
+        with deliver_to_local_smtp(self.env) as inbox, self.enter_registry_test_mode():
+            self.env.ref("mail.ir_cron_mail_scheduler_action").method_direct_trigger()
+        delivered = {}
+        for recipients, mail in inbox.messages:
+            for recipient in recipients:
+                delivered.setdefault(recipient, []).append(str(mail["Subject"]))
+        # The salesperson follows the statement: their copies and assignment notices are Odoo's.
+        return {address: subjects for address, subjects in delivered.items() if address in self.customer_addresses}
 
     def _sent_steps(self, statement):
         return [(str(reminder.date), reminder.step_id.days) for reminder in statement.reminder_ids.sorted("date")]
@@ -86,10 +101,12 @@ class TestReminders(MonthlySettlementCommon):
         self.assertIn("falls due soon", message.subject)
         self.assertEqual(message.partner_ids, self.contact)
         self.assertFalse(self._follow_ups(statement), "no follow-up before the statement is overdue")
+        self.assertEqual(self._deliver(), {"wang@example.com": [message.subject]})
 
         self._run_cron("2026-12-17")
         self._run_cron("2026-12-18")
         self.assertEqual(len(statement.reminder_ids), 1, "a step is sent once")
+        self.assertEqual(self._deliver(), {}, "and emailed once")
 
         self._run_cron("2026-12-24")
         self._run_cron("2026-12-30")
@@ -100,6 +117,16 @@ class TestReminders(MonthlySettlementCommon):
         self.assertEqual(self._sent_steps(statement)[-1], ("2026-12-31", 7))
         follow_up = self._follow_ups(statement)
         self.assertRecordValues(follow_up, [{"user_id": self.salesperson.id, "date_deadline": self.d("2026-12-31")}])
+        self.assertIn("1,000.00", str(follow_up.note))
+        self.assertEqual(
+            self._deliver(),
+            {
+                "wang@example.com": [
+                    reminder.message_id.subject for reminder in statement.reminder_ids.sorted("date")[1:]
+                ]
+            },
+            "the due-date and overdue reminders: the first one went out already",
+        )
 
         self._run_cron("2027-01-23")
         self.assertEqual(self._sent_steps(statement)[-1], ("2027-01-23", 30))
@@ -196,9 +223,62 @@ class TestReminders(MonthlySettlementCommon):
         self._payment(customer, "2026-11-22", 500)
         self.assertEqual(statement._get_open_amounts()[statement.id], -100, "the customer paid more than it owed")
 
-    def test_reminder_in_the_statement_language(self):
-        """Dates in the email follow the customer's statement language (zh_CN writes 2026/12/24)."""
-        self.customer_25.settlement_lang = "zh_CN"
-        statement = self._sent_statement()
+    def test_reminder_in_each_customer_language(self):
+        """A Chinese customer gets the Chinese wording and dates (2026/12/24), an English one
+        the English wording, each at their statement contacts' addresses."""
+        template = self.env.ref("monthly_settlement.mail_template_reminder_due_today")
+        template.update_field_translations(
+            "subject", {"zh_CN": "{{ object.company_id.name }}：对账单 {{ object.display_name }} 今日到期"}
+        )
+        chinese = self._create_monthly_customer(
+            "南方电子有限公司", cutoff_day=25, payment_days=60, settlement_lang="zh_CN"
+        )
+        chinese_contact = self.env["res.partner"].create(
+            {"name": "李出纳", "email": "li@nanfang.example.com", "parent_id": chinese.id}
+        )
+        chinese.settlement_contact_ids = chinese_contact
+        self._invoice(chinese, "2026-10-12", 500)
+        english, chinese = self._sent_statement(), self._sent_statement(chinese)
         self._run_cron("2026-12-24")
-        self.assertIn("2026/12/24", statement.reminder_ids.message_id.body)
+        self.assertIn("2026/12/24", chinese.reminder_ids.message_id.body)
+        self.assertIn("falls due today", english.reminder_ids.message_id.body)
+        self.assertEqual(
+            self._deliver(),
+            {
+                "wang@example.com": [f"{self.env.company.name}: statement {english.name} is due today"],
+                "li@nanfang.example.com": [f"{self.env.company.name}：对账单 {chinese.name} 今日到期"],
+            },
+        )
+
+    def test_disputed_statement_waits_for_its_answer(self):
+        statement = self._sent_statement()
+        self._run_cron("2026-12-17")
+        with freeze_time("2026-12-20 10:00:00"):
+            statement.with_user(self.reviewer).action_customer_disputed()
+        self._run_cron("2026-12-24")
+        self._run_cron("2026-12-31")
+        self.assertEqual(self._sent_steps(statement), [("2026-12-17", -7)], "no payment asked during the dispute")
+        statement.with_user(self.reviewer).action_customer_confirmed()
+        self._run_cron("2027-01-02")
+        self.assertEqual(self._sent_steps(statement)[-1], ("2027-01-02", 7), "the latest missed step, once")
+        self.assertTrue(self._follow_ups(statement))
+
+    def test_new_revision_does_not_repeat_reminders(self):
+        """The revised statement replaces the one reminded: no reminder on the old one any
+        more, and the steps it got are not sent again on the new one."""
+        old = self._sent_statement()
+        self._run_cron("2026-12-31")
+        self.assertTrue(self._follow_ups(old))
+        with freeze_time("2027-01-02 10:00:00"):
+            new = old.with_user(self.reviewer).action_new_revision()
+            new = self.env["monthly.settlement.statement"].browse(new["res_id"])
+            new.with_user(self.reviewer).action_submit()
+            new.action_approve()  # four eyes: the manager approves what the reviewer prepared
+            new._mark_sent(self.d("2027-01-02"))
+        self.assertEqual(old.superseded_by_id, new)
+        self._run_cron("2027-01-03")
+        self.assertFalse(new.reminder_ids, "the overdue step went out for the first revision")
+        self.assertFalse(self._follow_ups(old), "the follow-up of the replaced revision is closed")
+        self._run_cron("2027-01-23")
+        self.assertEqual(self._sent_steps(new), [("2027-01-23", 30)])
+        self.assertEqual(self._sent_steps(old), [("2026-12-31", 7)])

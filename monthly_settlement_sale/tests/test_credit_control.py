@@ -66,7 +66,8 @@ class TestCreditControl(MonthlySettlementCommon):
         statement.action_submit()
         reviewer = self._create_settlement_user("ms_reviewer", "monthly_settlement.group_settlement_reviewer")
         statement.with_user(reviewer).action_approve()
-        statement.with_user(reviewer).action_mark_sent()
+        with freeze_time("2026-11-25 10:00:00"):
+            statement.with_user(reviewer)._mark_sent(self.d("2026-11-25"))
         return statement
 
     def test_exposure_is_receivables_plus_orders_plus_this_order(self):

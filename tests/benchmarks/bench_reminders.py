@@ -110,7 +110,8 @@ def main():
 
         amounts, seconds, queries = timed(cr, statements._get_open_amounts)
         expected = {
-            statement.id: AMOUNT * (args.invoices - (statement.partner_id in paid.partner_id)) for statement in statements
+            statement.id: AMOUNT * (args.invoices - (statement.partner_id in paid.partner_id))
+            for statement in statements
         }
         assert amounts == expected, "open amounts differ from the invoices"
         print(f"_get_open_amounts, {len(statements)} statements: {seconds * 1000:.0f} ms, {queries} queries")
@@ -126,6 +127,7 @@ def main():
         _result, seconds, queries = timed(cr, lambda: reminders._send_payment_reminders(DUE_DAY))
         assert reminders.search_count([("statement_id", "in", statements.ids)]) == sent
         print(f"same day again, nothing to send: {seconds * 1000:.0f} ms, {queries} queries")
+
 
 if __name__ == "__main__":
     main()
