@@ -14,5 +14,8 @@
         "views/sale_order_views.xml",
         "wizards/monthly_settlement_credit_override_views.xml",
     ],
+    "demo": [
+        "demo/monthly_settlement_sale_demo.xml",
+    ],
     "auto_install": True,
 }

@@ -51,27 +51,31 @@ class MonthlySettlementReminder(models.Model):
 
     @api.model
     def _cron_send_payment_reminders(self):
-        """Daily: send each company's due payment reminders."""
+        """Daily: send each company's due payment reminders, in committed batches."""
         today = fields.Date.context_today(self)
         # Companies are a handful: no limit needed.
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
-            if not self.with_company(company)._send_payment_reminders(today):
-                return  # out of time: the next run goes on
+            reminders = self.with_company(company)
+            due = reminders._prepare_payment_reminders(today)
+            done = 0
+            for batch in split_every(REMINDER_BATCH_SIZE, due):
+                reminders._send_reminders(batch, today)
+                done += len(batch)
+                if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(due) - done) <= 0:
+                    return  # out of time: the next run goes on
 
     @api.model
-    def _send_payment_reminders(self, today):
-        """Send the current company's reminders due ``today``, in committed batches.
+    def _prepare_payment_reminders(self, today):
+        """The current company's reminders due ``today``: [(statement, step, open amount)].
 
         A statement gets the latest step whose day has come, if it did not get it yet and
         still has an open amount: a cron that missed days sends one reminder, not every
-        step it missed. Follow-up activities of statements paid since are closed.
-
-        :return: False when the cron ran out of time
+        step it missed. Follow-up activities of statements paid or replaced since are closed.
         """
         company = self.env.company
         steps = self.env["monthly.settlement.reminder.step"].search([("company_id", "=", company.id)])
         if not steps:
-            return True
+            return []
         statement_model = self.env["monthly.settlement.statement"]
         statements = statement_model.search(
             [
@@ -101,19 +105,22 @@ class MonthlySettlementReminder(models.Model):
             ["monthly_settlement.mail_activity_payment_follow_up"],
             feedback=self.env._("Replaced by a new revision of the statement"),
         )
-        to_send = [(statement, step) for statement, step in due_steps.items() if not is_paid[statement]]
-        done = 0
-        for batch in split_every(REMINDER_BATCH_SIZE, to_send):
-            for statement, step in batch:
-                try:
-                    with self.env.cr.savepoint():
-                        self._send_reminder(statement, step, open_amounts[statement.id], today)
-                except Exception:  # one statement that cannot be mailed must not stop the others
-                    _logger.exception("Payment reminder of statement %s failed", statement.display_name)
-            done += len(batch)
-            if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(to_send) - done) <= 0:
-                return False
-        return True
+        return [
+            (statement, step, open_amounts[statement.id])
+            for statement, step in due_steps.items()
+            if not is_paid[statement]
+        ]
+
+    @api.model
+    def _send_reminders(self, reminders, today):
+        """Send [(statement, step, open amount)]; a statement that cannot be mailed is logged
+        and left for the next run, without stopping the others."""
+        for statement, step, open_amount in reminders:
+            try:
+                with self.env.cr.savepoint():
+                    self._send_reminder(statement, step, open_amount, today)
+            except Exception:
+                _logger.exception("Payment reminder of statement %s failed", statement.display_name)
 
     @api.model
     def _get_due_steps(self, statements, steps, today):
