@@ -119,7 +119,7 @@ class MonthlySettlementReminder(models.Model):
             try:
                 with self.env.cr.savepoint():
                     self._send_reminder(statement, step, open_amount, today)
-            except Exception:
+            except Exception:  # whatever the cause, the other customers still get theirs
                 _logger.exception("Payment reminder of statement %s failed", statement.display_name)
 
     @api.model

@@ -780,9 +780,9 @@ class MonthlySettlementStatement(models.Model):
                  WHERE account.account_type = 'asset_receivable'
                    AND line.parent_state = 'posted'
                    AND line.reconciled IS NOT TRUE
-                   AND (line.company_id, partner.commercial_partner_id, line.currency_id) IN (
-                           SELECT company_id, partner_id, currency_id FROM statement
-                       )
+                   -- by customer only: company and currency are matched below (filtering on all
+                   -- three here made PostgreSQL pair every line with every statement first)
+                   AND partner.commercial_partner_id IN (SELECT partner_id FROM statement)
             ),
             listed AS (
                 SELECT statement.id, SUM(receivable.amount) AS amount
