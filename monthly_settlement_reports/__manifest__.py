@@ -7,5 +7,12 @@
     "author": "monthly_settlement developers",
     "license": "LGPL-3",
     "depends": ["monthly_settlement", "report_xlsx"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/monthly_settlement_reports_security.xml",
+        "report/monthly_settlement_statement_report.xml",
+        "report/monthly_settlement_statement_templates.xml",
+        "views/monthly_settlement_statement_analysis_views.xml",
+    ],
     "auto_install": True,
 }

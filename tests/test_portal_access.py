@@ -262,3 +262,22 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         self.assertNotIn("<img src=x", page)
         self.assertIn("&lt;script&gt;alert(", page)
         self.assertIn("&lt;img src=x onerror=alert(1)&gt;数量不对", page)
+
+    def test_report_downloads_follow_the_statement_access(self):
+        sent = self.statements["sent"]
+        sent._portal_ensure_token()
+        xlsx = self.env.ref("monthly_settlement_reports.action_report_statement_xlsx")
+        unrelated = self.env.ref("account.account_invoices")
+        url = f"/my/statements/{sent.id}?report_id={xlsx.id}&download=1"
+        self.authenticate(None, None)
+        response = self.url_open(f"{url}&access_token={sent.access_token}")
+        self.assertEqual(response.status_code, 200)
+        self.assertTrue(response.content.startswith(b"PK"), "an XLSX file")
+        self.assertIn("attachment", response.headers["Content-Disposition"])
+        self.assertEqual(self.url_open(f"{url}&access_token={'0' * 36}").status_code, 404)
+        self.authenticate("portal_b", "portal_b")
+        self.assertEqual(self.url_open(url).status_code, 404)
+        self.authenticate("portal_a", "portal_a")
+        self.assertEqual(self.url_open(url).status_code, 200)
+        other_report = f"/my/statements/{sent.id}?report_id={unrelated.id}"
+        self.assertEqual(self.url_open(other_report).status_code, 404, "only the statement's own reports")

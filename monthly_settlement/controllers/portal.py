@@ -138,8 +138,11 @@ class MonthlySettlementPortal(CustomerPortal):
         report = statement._get_statement_reports().filtered(lambda action: action.id == report_id)
         if not report:
             raise request.not_found()
+        # The token lets the XLSX report (which renders as the visitor) read what the portal checked.
         content, extension = (
-            request.env["ir.actions.report"].sudo().with_company(statement.company_id)._render(report, statement.ids)
+            request.env["ir.actions.report"]
+            .sudo()
+            ._render(report, statement.ids, data={"access_token": statement.access_token})
         )
         filename = f"{statement._get_report_base_filename()}.{extension}"
         disposition = "attachment" if download else "inline"

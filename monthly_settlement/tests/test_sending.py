@@ -60,7 +60,10 @@ class TestSending(MonthlySettlementCommon):
         self.assertTrue(statement.access_token)
         self.assertEqual(
             sorted(message.attachment_ids.mapped("name")),
-            sorted(f"{statement._get_report_base_filename()}.{ext}" for ext in self._report_extensions(statement)),
+            sorted(
+                f"{statement.with_context(lang='zh_CN')._get_report_base_filename()}.{ext}"
+                for ext in self._report_extensions(statement)
+            ),
         )
         [(envelope_to, delivered)] = [(to, mail) for to, mail in inbox.messages if mail["Subject"] == message.subject]
         self.assertEqual(envelope_to, ["zhou.li@buyer.example.com"])

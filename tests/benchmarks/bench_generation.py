@@ -302,28 +302,27 @@ class Seeder:
                                          %(dates)s::date[]) AS plan(invoice_doc, payment_doc, amount, max_date)
                 ),
                 receivable AS (
-                    SELECT doc.id AS doc_id, line.id AS line_id, line.company_id, line.currency_id
-                      FROM bench_doc doc
-                      JOIN account_move_line line ON line.move_id = doc.move_id
-                      JOIN account_account account ON account.id = line.account_id
-                     WHERE account.account_type = 'asset_receivable' AND doc.batch = %(batch)s
+                    SELECT id FROM account_account WHERE account_type = 'asset_receivable'
                 )
                 INSERT INTO account_partial_reconcile
                        (debit_move_id, credit_move_id, amount, debit_amount_currency, credit_amount_currency,
                         debit_currency_id, credit_currency_id, company_id, max_date,
                         create_uid, create_date, write_uid, write_date)
-                SELECT debit.line_id, credit.line_id, plan.amount, plan.amount, plan.amount,
+                SELECT debit.id, credit.id, plan.amount, plan.amount, plan.amount,
                        debit.currency_id, credit.currency_id, debit.company_id, plan.max_date,
                        1, now(), 1, now()
                   FROM plan
-                  JOIN receivable debit ON debit.doc_id = plan.invoice_doc
-                  JOIN receivable credit ON credit.doc_id = plan.payment_doc
+                  JOIN bench_doc invoice ON invoice.id = plan.invoice_doc
+                  JOIN account_move_line debit ON debit.move_id = invoice.move_id
+                   AND debit.account_id IN (SELECT id FROM receivable)
+                  JOIN bench_doc payment ON payment.id = plan.payment_doc
+                  JOIN account_move_line credit ON credit.move_id = payment.move_id
+                   AND credit.account_id IN (SELECT id FROM receivable)
                 """,
                     invoices=invoice_ids,
                     payments=payment_ids,
                     amounts=amounts,
                     dates=dates,
-                    batch=batch,
                 )
             )
         # Residuals as Odoo keeps them (OCA and Odoo's own views read them).

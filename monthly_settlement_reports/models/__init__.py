@@ -1,0 +1,2 @@
+from . import monthly_settlement_statement
+from . import monthly_settlement_statement_analysis

@@ -1,0 +1,3 @@
+from . import test_chinese_amount
+from . import test_statement_pdf
+from . import test_statement_xlsx
