@@ -20,6 +20,8 @@ DEMO_CUSTOMERS = [
     ("demo_customer_huanqiu", (4200, 6800, 3150)),
     ("demo_customer_changjiang", (3800, 2950, 4400)),
 ]
+# Days of reminder history the demo replays (the overdue step is a week after the due date).
+DEMO_REMINDER_DAYS = 40
 DEMO_PRODUCTS = [("工业控制板卡", 1280.0), ("传感器模组", 356.0), ("技术服务费", 800.0)]
 
 
@@ -30,10 +32,14 @@ class MonthlySettlementDemo(models.AbstractModel):
     _description = "Monthly Settlement Demo Data"
 
     @api.model
-    def _install_demo_data(self):
+    def _demo_get_company(self):
         # Odoo's demo gives the main company a generic chart in USD; l10n_cn's demo company
         # has the Chinese chart of accounts and CNY.
-        company = self.env.ref("base.demo_company_cn", raise_if_not_found=False) or self.env.ref("base.main_company")
+        return self.env.ref("base.demo_company_cn", raise_if_not_found=False) or self.env.ref("base.main_company")
+
+    @api.model
+    def _install_demo_data(self):
+        company = self._demo_get_company()
         self = self.with_company(company)
         if not self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)]):
             _logger.warning("Monthly settlement demo: the company has no chart of accounts, no documents created.")
@@ -52,6 +58,7 @@ class MonthlySettlementDemo(models.AbstractModel):
         per_invoice = self.env.ref("monthly_settlement.demo_customer_per_invoice")
         self._demo_documents(per_invoice, company.currency_id, (2680, 5400, 1960), products, today, rng)
         self._demo_statements(today)
+        self._demo_payment_reminders(today)
 
     def _demo_company(self, company):
         """A Shanghai trading company; staff and the administrator work in it."""
@@ -185,6 +192,13 @@ class MonthlySettlementDemo(models.AbstractModel):
                     self._demo_advance(statement, xmlid, age, sales, finance, finance_2)
         # Customers with deemed-confirmation days who left a statement unanswered.
         Statement._cron_deem_confirmed()
+
+    def _demo_payment_reminders(self, today):
+        """The reminders of the last weeks, as if the scheduled action had run every day."""
+        reminders = self.env["monthly.settlement.reminder"]
+        for days_back in range(DEMO_REMINDER_DAYS, -1, -1):
+            day = today - timedelta(days=days_back)
+            reminders._send_reminders(reminders._prepare_payment_reminders(day), day)
 
     def _demo_advance(self, statement, xmlid, age, sales, finance, finance_2):
         """Oldest periods confirmed, the previous one out with the customer, the last one in review

@@ -55,6 +55,12 @@ class ResCompany(models.Model):
         help="A reviewer may not approve a statement they prepared or submitted.",
     )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["monthly.settlement.reminder.step"]._create_default_steps(companies)
+        return companies
+
     @api.constrains("settlement_cutoff_day", "settlement_cutoff_month_end", "settlement_payment_days")
     def _check_settlement_defaults(self):
         for company in self:

@@ -5,3 +5,4 @@ from . import test_statement_figures
 from . import test_generation
 from . import test_workflow
 from . import test_sending
+from . import test_reminders

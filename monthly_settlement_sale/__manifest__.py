@@ -1,0 +1,21 @@
+{
+    "name": "Monthly Settlement - Sales Credit Control",
+    "summary": "Warn or block sale order confirmation for monthly customers over their credit "
+    "limit or with statements overdue or disputed too long",
+    "version": "19.0.1.0.0",
+    "category": "Sales/Sales",
+    "website": "https://github.com/monthly-settlement/monthly_settlement",
+    "author": "monthly_settlement developers",
+    "license": "LGPL-3",
+    "depends": ["monthly_settlement", "sale"],
+    "data": [
+        "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+        "views/sale_order_views.xml",
+        "wizards/monthly_settlement_credit_override_views.xml",
+    ],
+    "demo": [
+        "demo/monthly_settlement_sale_demo.xml",
+    ],
+    "auto_install": True,
+}
