@@ -1,15 +1,41 @@
 #!/usr/bin/env bash
-# Benchmarks on a throwaway database (dropped at the end): statement generation against OCA
-# partner_statement (tests/benchmarks/bench_generation.py). Arguments go to the script, e.g.
+# Benchmarks on a throwaway database (dropped at the end), printing figures:
+#   generation  statement generation against OCA partner_statement (tests/benchmarks/bench_generation.py)
+#   reports     statement PDF and XLSX rendering (tests/benchmarks/bench_reports.py); runs the Odoo
+#               server of the database meanwhile, since wkhtmltopdf fetches the report CSS from it
+# MS_BENCHMARKS picks them (default "generation"); arguments go to the scripts, e.g.
 #   bash setup/benchmark.sh --customers 200 --scale 1
+#   MS_BENCHMARKS=reports bash setup/benchmark.sh --statements 100
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bash "$MS_REPO/setup/install.sh"
 
 BENCH_DB=${MS_BENCH_DB:-monthly_settlement_bench}
+BENCH_PORT=${MS_BENCH_PORT:-8179}
 BENCH_CONF=$MS_CACHE/odoo-bench-$MS_CHECKOUT_ID.conf
-ms_write_config "$BENCH_CONF" "${MS_BENCH_PORT:-8179}"
-trap 'dropdb --if-exists "$BENCH_DB"' EXIT
+ms_write_config "$BENCH_CONF" "$BENCH_PORT"
+server_pid=
+cleanup() {
+    [ -z "$server_pid" ] || kill "$server_pid" 2>/dev/null || true
+    wait 2>/dev/null || true
+    dropdb --if-exists "$BENCH_DB"
+}
+trap cleanup EXIT
 
 ms_fresh_db "$BENCH_DB" "$BENCH_CONF"
-ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" -i "monthly_settlement,partner_statement" --stop-after-init --log-level=warn
-"$MS_VENV/bin/python" "$MS_REPO/tests/benchmarks/bench_generation.py" -c "$BENCH_CONF" -d "$BENCH_DB" "$@"
+ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" -i "$(ms_modules),partner_statement" --stop-after-init --log-level=warn
+
+for benchmark in ${MS_BENCHMARKS:-generation}; do
+    case $benchmark in
+    generation) ;;
+    reports)
+        ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" --db-filter="^$BENCH_DB\$" --log-level=warn --max-cron-threads=0 &
+        server_pid=$!
+        for _ in $(seq 60); do
+            curl -fs -o /dev/null "http://127.0.0.1:$BENCH_PORT/web/login" && break
+            sleep 1
+        done
+        ;;
+    *) ms_die "unknown benchmark $benchmark (generation, reports)" ;;
+    esac
+    "$MS_VENV/bin/python" "$MS_REPO/tests/benchmarks/bench_$benchmark.py" -c "$BENCH_CONF" -d "$BENCH_DB" "$@"
+done
