@@ -28,7 +28,8 @@ for benchmark in ${MS_BENCHMARKS:-generation}; do
     case $benchmark in
     generation) ;;
     reports)
-        ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" --db-filter="^$BENCH_DB\$" --log-level=warn --max-cron-threads=0 &
+        "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$BENCH_CONF" -d "$BENCH_DB" --db-filter="^$BENCH_DB\$" \
+            --log-level=warn --max-cron-threads=0 &
         server_pid=$!
         for _ in $(seq 60); do
             curl -fs -o /dev/null "http://127.0.0.1:$BENCH_PORT/web/login" && break
