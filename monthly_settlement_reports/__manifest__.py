@@ -14,6 +14,7 @@
         "report/monthly_settlement_statement_report.xml",
         "report/monthly_settlement_statement_templates.xml",
         "views/monthly_settlement_statement_analysis_views.xml",
+        "wizards/monthly_settlement_ageing_report_views.xml",
     ],
     "auto_install": True,
 }

@@ -1058,20 +1058,15 @@ class MonthlySettlementStatement(models.Model):
         )
 
     @api.model
-    def _compute_figures(self, jobs):
-        """Header figures, lines and ageing of the jobs' statements, in two queries.
+    def _ageing_totals(self, jobs, items=None):
+        """Opening balance and open amounts per ageing bucket at each job's end date, per
+        partner and currency, in one query (also the AR ageing workbook's figures).
 
-        :return: {(partner_id, currency_id): {"header": {...}, "lines": [...], "ageing": [...]}}
+        :return: {(partner_id, currency_id): {"opening": float, "buckets": [float, ...]}}
         """
-        if not jobs:
-            return {}
-        self.env.flush_all()  # raw SQL below: documents posted in this transaction must be seen
-        company = self.env.company
-        buckets = company._get_settlement_ageing_buckets()
+        buckets = self.env.company._get_settlement_ageing_buckets()
         # width_bucket thresholds: 1 day overdue opens bucket 1, each limit + 1 the next one.
         thresholds = [days_from for days_from, _days_to in buckets[1:]]
-        items = self._receivable_items_sql(jobs)
-
         self.env.cr.execute(
             SQL(
                 """%(items)s
@@ -1083,7 +1078,7 @@ class MonthlySettlementStatement(models.Model):
               FROM item
              GROUP BY 1, 2, 3
             """,
-                items=items,
+                items=items or self._receivable_items_sql(jobs),
                 thresholds=thresholds,
             )
         )
@@ -1093,6 +1088,20 @@ class MonthlySettlementStatement(models.Model):
             total["opening"] += opening or 0.0
             if bucket is not None:
                 total["buckets"][bucket] += open_amount
+        return totals
+
+    @api.model
+    def _compute_figures(self, jobs):
+        """Header figures, lines and ageing of the jobs' statements, in two queries.
+
+        :return: {(partner_id, currency_id): {"header": {...}, "lines": [...], "ageing": [...]}}
+        """
+        if not jobs:
+            return {}
+        self.env.flush_all()  # raw SQL below: documents posted in this transaction must be seen
+        buckets = self.env.company._get_settlement_ageing_buckets()
+        items = self._receivable_items_sql(jobs)
+        totals = self._ageing_totals(jobs, items)
 
         self.env.cr.execute(
             SQL(

@@ -21,9 +21,12 @@ class MonthlySettlementStatementAgeing(models.Model):
     @api.depends("days_from", "days_to")
     def _compute_name(self):
         for bucket in self:
-            if not bucket.days_from:
-                bucket.name = self.env._("Not due")
-            elif bucket.days_to:
-                bucket.name = self.env._("%(start)s-%(end)s days", start=bucket.days_from, end=bucket.days_to)
-            else:
-                bucket.name = self.env._("Over %(days)s days", days=bucket.days_from - 1)
+            bucket.name = self._bucket_label(bucket.days_from, bucket.days_to)
+
+    @api.model
+    def _bucket_label(self, days_from, days_to):
+        if not days_from:
+            return self.env._("Not due")
+        if days_to:
+            return self.env._("%(start)s-%(end)s days", start=days_from, end=days_to)
+        return self.env._("Over %(days)s days", days=days_from - 1)

@@ -1,1 +1,2 @@
 from . import monthly_settlement_statement_xlsx
+from . import monthly_settlement_ageing_xlsx

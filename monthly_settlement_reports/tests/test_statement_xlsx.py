@@ -155,3 +155,22 @@ class TestStatementXlsx(StatementReportCommon):
             [("company_id", "=", self.env.company.id)], ["state"], ["statement_count:sum"]
         )
         self.assertEqual(dict(groups), {"disputed": 1})
+
+    def test_ageing_workbook(self):
+        """Open amounts at 2026-12-31 by days overdue, worked out by hand: customer_25's
+        12,345.67 invoice (due 2026-12-24, 7 days overdue), its 1,000.00 credit note (due
+        2026-12-24, -1,000.00 in 1-30) and the rest of the 5,000.00 invoice of September, due
+        2026-11-24 (37 days overdue, 1,000.00 left); customer_month_end's 700.00 invoice of
+        2026-12-10 is not due (2027-01-30)."""
+        self._invoice(self.customer_month_end, "2026-12-10", 700)
+        wizard = self.env["monthly.settlement.ageing.report"].create({"date": "2026-12-31"})
+        workbook = self._workbook("monthly_settlement_reports.action_report_ageing_xlsx", wizard)
+        self.assertEqual(workbook.sheetnames, ["CNY"])
+        sheet = workbook["CNY"]
+        rows = self._rows(sheet)
+        by_customer = {row[0]: row[1:7] for row in rows[4:] if row[0]}
+        self.assertEqual(by_customer["华东贸易有限公司"][:5], [0, 11345.67, 1000, 0, 0])
+        self.assertEqual(by_customer["北方机械有限公司"][:5], [700, 0, 0, 0, 0])
+        evaluate = FormulaEvaluator(workbook)
+        total_row = next(index for index, row in enumerate(rows, start=1) if row[0] == "Total")
+        self.assertEqual(evaluate.value("CNY", f"G{total_row}"), round(11345.67 + 1000 + 700, 2))

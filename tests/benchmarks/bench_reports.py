@@ -28,7 +28,7 @@ from odoo.orm.utils import SUPERUSER_ID
 from odoo.tools import config
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_generation import DATE_TO, PERIOD_END, PERIOD_START, Seeder  # noqa: E402
+from bench_generation import DATE_TO, PERIOD_END, PERIOD_START, Seeder
 
 PDF = "monthly_settlement_reports.action_report_statement_pdf"
 XLSX = "monthly_settlement_reports.action_report_statement_xlsx"
@@ -56,12 +56,14 @@ def oca_pdf(env, partner):
     wizard = (
         env["detailed.activity.statement.wizard"]
         .with_context(active_ids=partner.ids)
-        .create({
-            "date_start": PERIOD_START,
-            "date_end": PERIOD_END,
-            "show_aging_buckets": True,
-            "account_type": "asset_receivable",
-        })
+        .create(
+            {
+                "date_start": PERIOD_START,
+                "date_end": PERIOD_END,
+                "show_aging_buckets": True,
+                "account_type": "asset_receivable",
+            }
+        )
     )
     data = wizard._prepare_statement()
     return env["ir.actions.report"]._render_qweb_pdf(OCA_PDF, partner.ids, data=data)
@@ -99,10 +101,12 @@ def main():
         for workers, sample in ((1, throughput[:20]), (4, throughput), (8, throughput)):
             seconds, _none = timed(sample._render_pdfs, workers=workers)
             env.cr.commit()
-            figures.append((
-                f"{len(sample)} PDFs in the background job, {workers} wkhtmltopdf at a time",
-                f"{seconds:.1f} s = {len(sample) / seconds:.2f} statements/s",
-            ))
+            figures.append(
+                (
+                    f"{len(sample)} PDFs in the background job, {workers} wkhtmltopdf at a time",
+                    f"{seconds:.1f} s = {len(sample) / seconds:.2f} statements/s",
+                )
+            )
 
         seconds, _xlsx = timed(Report._render, XLSX, very_long.ids)
         figures.append((f"XLSX, {len(very_long.line_ids)}-line statement", f"{seconds:.2f} s"))
