@@ -1,5 +1,6 @@
-from odoo import models
 from xlsxwriter.utility import xl_rowcol_to_cell
+
+from odoo import models
 
 
 class AgeingXlsx(models.AbstractModel):
@@ -32,20 +33,26 @@ class AgeingXlsx(models.AbstractModel):
                     for column, amount in enumerate(amounts, start=1):
                         sheet.write_number(row, column, amount, formats["amount"])
                     sheet.write_formula(
-                        row, total_column,
+                        row,
+                        total_column,
                         f"=SUM({xl_rowcol_to_cell(row, 1)}:{xl_rowcol_to_cell(row, total_column - 1)})",
-                        formats["amount"], round(sum(amounts), 2),
+                        formats["amount"],
+                        round(sum(amounts), 2),
                     )
                 last = 3 + len(rows)
                 sheet.write(last + 1, 0, env._("Total"), formats["bold"])
                 for column in range(1, total_column + 1):
-                    cached = sum(amounts[column - 1] for _customer, amounts in rows) if column < total_column else (
-                        sum(sum(amounts) for _customer, amounts in rows)
+                    cached = (
+                        sum(amounts[column - 1] for _customer, amounts in rows)
+                        if column < total_column
+                        else (sum(sum(amounts) for _customer, amounts in rows))
                     )
                     sheet.write_formula(
-                        last + 1, column,
+                        last + 1,
+                        column,
                         f"=SUM({xl_rowcol_to_cell(4, column)}:{xl_rowcol_to_cell(last, column)})",
-                        formats["total"], round(cached, 2),
+                        formats["total"],
+                        round(cached, 2),
                     )
                 sheet.set_column(0, 0, 30)
                 sheet.set_column(1, total_column, 14)

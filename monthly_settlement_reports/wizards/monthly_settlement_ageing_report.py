@@ -19,7 +19,7 @@ class MonthlySettlementAgeingReport(models.TransientModel):
         self.ensure_one()
         Statement = self.env["monthly.settlement.statement"].with_company(self.company_id)
         customers = Statement.env["res.partner"]._search_monthly_customers(self.company_id)
-        totals = Statement._ageing_totals({customer: (self.date, self.date) for customer in customers})
+        totals = Statement._ageing_totals(dict.fromkeys(customers, (self.date, self.date)))
         rows = [
             (customer, self.env["res.currency"].browse(currency_id), figures["buckets"])
             for (customer_id, currency_id), figures in totals.items()
