@@ -9,8 +9,9 @@ from ..tools.chinese_amount import amount_in_chinese_capitals
 # Table rows that fit on an A4 page of the statement PDF (rows do not wrap: see the template).
 LINES_ON_FIRST_PAGE = 22
 LINES_PER_PAGE = 44
-# wkhtmltopdf runs as a subprocess and waits on its own I/O: a few at once keep two cores busy.
-PDF_WORKERS = 4
+# wkhtmltopdf runs as a subprocess, mostly waiting (start-up, asset requests): on 2 cores, 8 at a
+# time gave 5.7 statements/s against 3.1 with 4 and 0.8 with 1 (tests/benchmarks/bench_reports.py).
+PDF_WORKERS = 8
 PDF_BATCH_SIZE = 40
 
 
