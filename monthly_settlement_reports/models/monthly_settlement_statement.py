@@ -57,7 +57,8 @@ class MonthlySettlementStatement(models.Model):
     def action_prepare_pdfs(self):
         """Queue the PDFs of the selected statements; a background job renders and attaches them."""
         self.check_access("read")
-        self._portal_ensure_token()  # the QR code's link, written now rather than by the renderers
+        for statement in self:
+            statement._portal_ensure_token()  # the QR code's link, written now rather than by the renderers
         self.sudo().pdf_queued = True
         self.env.ref("monthly_settlement_reports.ir_cron_render_statement_pdfs")._trigger()
         return {
