@@ -297,8 +297,7 @@ class Seeder:
             )
         )
         # The reconciliations below join the new lines: plan them with real row counts.
-        for table in ("account_move", "account_move_line"):
-            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+        cr.execute("ANALYZE account_move, account_move_line")
         if partials:
             invoice_ids, payment_ids, amounts, dates = (list(column) for column in zip(*partials, strict=True))
             cr.execute(
@@ -360,8 +359,7 @@ class Seeder:
             )
         )
         # Fresh statistics, as autovacuum would have them: both sides plan with real row counts.
-        for table in ("account_move_line", "account_partial_reconcile", "res_partner"):
-            cr.execute(SQL("ANALYZE %s", SQL.identifier(table)))
+        cr.execute("ANALYZE account_move_line, account_partial_reconcile, res_partner")
         self.env.invalidate_all()
 
     def check(self, partners):
