@@ -73,6 +73,8 @@ class TestPortalTour(MonthlySettlementCommon, HttpCase):
         statement.message_post(
             body="已核实，第二版对账单已更正。", message_type="comment", subtype_xmlid="mail.mt_comment"
         )
+        # The customer reads the answer in the statement's conversation on the portal.
+        self.start_tour(statement.get_portal_url(), "monthly_settlement_portal_answer", login="wang.fang")
         statement.action_new_revision()
         revision = statement.search([("previous_revision_id", "=", statement.id)])
         revision.action_submit()

@@ -196,11 +196,8 @@ class MonthlySettlementReminder(models.Model):
         if follow_up:
             follow_up.write({"date_deadline": self.date, "note": note})
         else:
-            statement.activity_schedule(
-                "monthly_settlement.mail_activity_payment_follow_up",
-                date_deadline=self.date,
-                note=note,
-                user_id=user.id,
+            statement._schedule_activity_for(
+                user, "monthly_settlement.mail_activity_payment_follow_up", note=note, date_deadline=self.date
             )
 
     @api.model

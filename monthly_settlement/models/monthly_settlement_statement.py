@@ -1,11 +1,15 @@
+import logging
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
+from psycopg2.errors import UniqueViolation
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, mute_logger, split_every
+
+_logger = logging.getLogger(__name__)
 
 GENERATION_BATCH_SIZE = 200
 CRON_CATCH_UP_DAYS = 7
@@ -205,6 +209,7 @@ class MonthlySettlementStatement(models.Model):
 
     def write(self, vals):
         if not self.env.su:
+            self.check_access("write")  # who may not write at all is told so first
             if PROTECTED_FIELDS & vals.keys():
                 raise AccessError(self.env._("A statement's figures and state change only through its buttons."))
             if "note" in vals:
@@ -325,11 +330,8 @@ class MonthlySettlementStatement(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
             if statement.submit_uid:
-                statement.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._("Statement rejected"),
-                    note=reason,
-                    user_id=statement.submit_uid.id,
+                statement._schedule_activity_for(
+                    statement.submit_uid, "monthly_settlement.mail_activity_statement_rejected", note=reason
                 )
         return True
 
@@ -431,11 +433,8 @@ class MonthlySettlementStatement(models.Model):
                     for notification in failed
                 ) or self.env._("No email was sent: no recipient has an email address.")
                 statement._transition({"delivery_state": "failed", "delivery_error": reason, "send_uid": False})
-                statement.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    summary=self.env._("Statement email failed"),
-                    note=reason,
-                    user_id=responsible.id,
+                statement._schedule_activity_for(
+                    responsible, "monthly_settlement.mail_activity_statement_email_failed", note=reason
                 )
             elif all(notification.notification_status == "sent" for notification in emails):
                 statement._transition({"delivery_state": "sent", "state": "sent", "send_date": fields.Datetime.now()})
@@ -559,12 +558,11 @@ class MonthlySettlementStatement(models.Model):
         )
         user = self._portal_notified_user()
         if user:
-            self.activity_schedule(
-                "mail.mail_activity_data_todo",
-                summary=self.env._("Customer disputes the statement"),
-                note=body,
-                user_id=user.id,
+            # The customer's own words; the summary comes in the accountant's language.
+            note = (Markup("<p>%s</p>") % comment if comment else Markup()) + (
+                Markup("<ul>%s</ul>") % details if details else Markup()
             )
+            self._schedule_activity_for(user, "monthly_settlement.mail_activity_statement_disputed", note=note)
 
     def action_customer_confirmed(self):
         """Record a confirmation the customer gave outside the portal (signed paper)."""
@@ -651,20 +649,40 @@ class MonthlySettlementStatement(models.Model):
             )
         return sequence.next_by_id(sequence_date=self.period_end)
 
-    def _schedule_review_activities(self):
-        """Ask the responsible accountant, or else every reviewer of the company, to review."""
+    def _get_review_candidates(self):
+        """Users who may approve this statement: reviewers of its company other than whoever
+        submitted it and, with four-eyes review, whoever prepared it.
+
+        Read as superuser: the submitter may not read the companies of other users (a
+        salesperson in one company, reviewers in several).
+        """
         self.ensure_one()
-        reviewers = self.env.ref("monthly_settlement.group_settlement_reviewer").all_user_ids.filtered(
-            lambda user: self.company_id in user.company_ids and user != self.env.user and not user.share
+        reviewers = (
+            self.env.ref("monthly_settlement.group_settlement_reviewer")
+            .sudo()
+            .all_user_ids.filtered(lambda user: self.company_id in user.company_ids and not user.share)
         )
+        reviewers -= self.env.user | self.submit_uid
+        if self.company_id.settlement_four_eyes:
+            reviewers -= self.generate_uid
+        return reviewers.with_env(self.env)
+
+    def _schedule_review_activities(self):
+        """Ask the responsible accountant, or else every reviewer who may approve, to review."""
+        self.ensure_one()
+        reviewers = self._get_review_candidates()
         if self.accountant_id in reviewers:
             reviewers = self.accountant_id
         for reviewer in reviewers:
-            self.activity_schedule(
-                "monthly_settlement.mail_activity_statement_review",
-                user_id=reviewer.id,
-                date_deadline=fields.Date.context_today(self),
-            )
+            self._schedule_activity_for(reviewer, "monthly_settlement.mail_activity_statement_review")
+
+    def _schedule_activity_for(self, user, activity_xmlid, note=None, date_deadline=None):
+        """An activity for ``user`` with its type's summary in that user's language: the summary
+        is copied into the activity when it is made, in the language of the environment."""
+        lang = user.sudo().lang or self.env.lang
+        return self.with_context(lang=lang).activity_schedule(
+            activity_xmlid, user_id=user.id, note=note or "", date_deadline=date_deadline
+        )
 
     def _close_review_activities(self, feedback):
         self.activity_feedback(["monthly_settlement.mail_activity_statement_review"], feedback=feedback)
@@ -871,29 +889,35 @@ class MonthlySettlementStatement(models.Model):
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             statements = self.with_company(company)
             partners = statements.env["res.partner"]._search_monthly_customers(company)
-            statements._generate_statements(partners, yesterday, since=since, commit=True)
+            created, left = statements._generate_statements(partners, yesterday, since=since, commit=True)
+            _logger.info(
+                "Statements of %s: %s generated, %s customers left to another run or the next one",
+                company.name,
+                len(created),
+                left,
+            )
             if self.env["ir.cron"]._commit_progress() <= 0:
                 return
 
     def _generate_batch(self, jobs):
         """Claim, compute and store one batch: a fixed number of queries, whatever its size.
 
-        :return: (created statements, partners another run holds)
+        :return: (created statements, partners another run holds or has just generated)
         """
-        company = self.env.company
         claimed, held_elsewhere = self._claim_partners(jobs)
         if not claimed:
             return self.browse(), held_elsewhere
         claimed_jobs = {partner: jobs[partner] for partner in claimed}
         figures = self._compute_figures(claimed_jobs)
+        vals_by_partner = defaultdict(list)
         now = fields.Datetime.now()
-        vals_list = []
+        partners = {partner.id: partner for partner in claimed}  # one prefetch for the batch
         for (partner_id, currency_id), values in figures.items():
-            partner = self.env["res.partner"].browse(partner_id)
+            partner = partners[partner_id]
             start, end = claimed_jobs[partner]
-            vals_list.append(
+            vals_by_partner[partner].append(
                 {
-                    "company_id": company.id,
+                    "company_id": self.env.company.id,
                     "partner_id": partner_id,
                     "currency_id": currency_id,
                     "period_start": start,
@@ -906,13 +930,29 @@ class MonthlySettlementStatement(models.Model):
                     **values["header"],
                 }
             )
-        statements = (
-            self.sudo()
-            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
-            .create(vals_list)
-        )
+        try:
+            statements = self._create_generated([vals for vals_list in vals_by_partner.values() for vals in vals_list])
+        except UniqueViolation:
+            # Another run committed statements of these partners after this transaction took
+            # its snapshot (REPEATABLE READ), so the claim could not see them: they are done,
+            # not an error. Store partner by partner and leave those to that run.
+            statements = self.browse()
+            for partner, vals_list in vals_by_partner.items():
+                try:
+                    statements |= self._create_generated(vals_list)
+                except UniqueViolation:
+                    held_elsewhere |= partner
         statements._store_details(figures)
         return statements.with_env(self.env), held_elsewhere
+
+    def _create_generated(self, vals_list):
+        """Create statement headers in a savepoint: a unique violation undoes only this part."""
+        with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            return (
+                self.sudo()
+                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
+                .create(vals_list)
+            )
 
     def _regenerate(self):
         """Recompute drafts in place: same record, fresh figures and lines."""

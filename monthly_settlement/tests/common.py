@@ -2,14 +2,24 @@ from datetime import date
 
 from odoo import Command
 from odoo.tests import new_test_user
+from odoo.tests.common import freeze_time
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+# The suite's "today": tests never depend on the day they run. The clock ticks from there, so
+# that HTTP sessions and browser tours behave as in real time. Tests about other days freeze
+# their own.
+TEST_NOW = "2026-12-02 09:00:00"
 
+
+@freeze_time(TEST_NOW, tick=True)
 class MonthlySettlementCommon(AccountTestInvoicingCommon):
     """A CNY company with monthly customers, and a helper per accounting document.
 
     Amounts are chosen tax-free so that every expected figure can be written down by hand.
+    As in real databases, users belong to different sets of companies: settlement users
+    (salespeople) work in the statements' company only, everyone else also in two sister
+    companies (see `_create_settlement_user`).
     """
 
     @classmethod
@@ -30,6 +40,11 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
             "北方机械有限公司", cutoff_month_end=True, payment_days=30
         )
         cls.customer_per_invoice = cls.env["res.partner"].create({"name": "零售客户", "is_company": True})
+        # Sister companies without accounting: the people working in several companies belong
+        # to them, so reading a colleague's companies as a salesperson fails as in real life.
+        cls.sister_companies = cls.env["res.company"].create(
+            [{"name": "明远国际（香港）有限公司"}, {"name": "明远贸易（深圳）有限公司"}]
+        )
 
     @classmethod
     def _create_monthly_customer(cls, name, cutoff_day=0, cutoff_month_end=False, payment_days=30, **values):
@@ -48,14 +63,24 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
-    def _create_settlement_user(cls, login, group_xmlid, company=None):
-        company = company or cls.env.company
+    def _create_settlement_user(cls, login, group_xmlid, company=None, lang="zh_CN"):
+        """A user of ``group_xmlid`` (password = login), in the statements' company and, unless
+        a salesperson (the settlement User group), also in the sister companies. ``company``
+        puts the user in that company only."""
+        if company:
+            companies = company
+        elif group_xmlid == "monthly_settlement.group_settlement_user":
+            companies = company = cls.env.company
+        else:
+            company = cls.env.company
+            companies = company | cls.sister_companies
         return new_test_user(
             cls.env,
             login=login,
             groups=f"{group_xmlid},account.group_account_invoice,base.group_partner_manager",
             company_id=company.id,
-            company_ids=[Command.set(company.ids)],
+            company_ids=[Command.set(companies.ids)],
+            lang=lang,
         )
 
     @classmethod

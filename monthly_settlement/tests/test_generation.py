@@ -1,5 +1,6 @@
 from psycopg2.errors import UniqueViolation
 
+from odoo import api
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
@@ -54,6 +55,26 @@ class TestGeneration(MonthlySettlementCommon):
         self.assertEqual(
             self._count_generation_queries(self.customers[1:3]),
             self._count_generation_queries(self.customers[3:]),
+        )
+
+    def _count_committing_queries(self, partners):
+        """Queries of the nightly path, which commits every batch (and so empties the ORM's
+        cache): a cursor of its own, committed as the cron commits."""
+        with self.enter_registry_test_mode(), self.registry.cursor() as cr:
+            env = api.Environment(cr, self.env.uid, self.env.context)
+            before = cr.sql_log_count
+            statements, left = env["monthly.settlement.statement"]._generate_statements(
+                partners.with_env(env), self.d("2026-11-24"), commit=True
+            )
+            self.assertEqual((len(statements), left), (len(partners), 0))
+            return cr.sql_log_count - before
+
+    def test_fixed_number_of_queries_when_committing(self):
+        """The committing path too: three customers cost what two cost, not a query more each."""
+        self._count_committing_queries(self.customers[0])  # warms the ORM's caches
+        self.assertEqual(
+            self._count_committing_queries(self.customers[1:3]),
+            self._count_committing_queries(self.customers[3:]),
         )
 
     def test_partners_held_by_another_run_are_left_for_later(self):
@@ -111,3 +132,32 @@ class TestGeneration(MonthlySettlementCommon):
         self.assertEqual(statements.partner_id, self.customers[:2])
         again = wizard.action_generate()
         self.assertEqual(again["tag"], "display_notification")
+
+    def test_scheduled_action_on_any_day(self):
+        """Each night the statements of the periods that closed the day before: around a cut-off,
+        at month and year ends, on a leap day."""
+        cron = self.env.ref("monthly_settlement.ir_cron_generate_statements")
+        cutoff_25 = self._create_monthly_customer("二十五日客户", cutoff_day=25)
+        month_end = self._create_monthly_customer("月末客户", cutoff_month_end=True)
+        quarterly = self._create_monthly_customer("季度客户", cutoff_month_end=True, settlement_cycle="quarterly")
+        for customer in cutoff_25 | month_end | quarterly:
+            for day in ("2026-12-20", "2027-02-15", "2028-02-10", "2028-02-29"):
+                self._invoice(customer, day, 100)
+        expected = {  # night of -> {customer: statement date}
+            "2026-12-25": {},
+            "2026-12-26": {cutoff_25: "2026-12-25"},
+            "2027-01-01": {month_end: "2026-12-31", quarterly: "2026-12-31"},
+            "2027-03-01": {month_end: "2027-02-28", cutoff_25: "2027-02-25"},  # a missed night is caught up
+            "2028-02-29": {cutoff_25: "2028-02-25"},  # February is not over yet
+            "2028-03-01": {month_end: "2028-02-29"},
+        }
+        Statement = self.env["monthly.settlement.statement"]
+        for night, statement_dates in expected.items():
+            with self.subTest(night=night):
+                before = Statement.search([("partner_id", "in", (cutoff_25 | month_end | quarterly).ids)])
+                with self.enter_registry_test_mode(), freeze_time(f"{night} 01:00:00"):
+                    cron.method_direct_trigger()
+                made = Statement.search([("partner_id", "in", (cutoff_25 | month_end | quarterly).ids)]) - before
+                self.assertEqual(
+                    {statement.partner_id: str(statement.period_end) for statement in made}, statement_dates
+                )

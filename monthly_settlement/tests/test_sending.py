@@ -95,7 +95,11 @@ class TestSending(MonthlySettlementCommon):
         self._send_queued_mails()
         self.assertRecordValues(statement, [{"state": "approved", "delivery_state": "failed", "send_date": False}])
         self.assertIn(self.contact.name, statement.delivery_error)
-        activity = statement.activity_ids.filtered(lambda activity: activity.summary == "Statement email failed")
+        activity = statement.activity_ids.filtered(
+            lambda activity: (
+                activity.activity_type_id == self.env.ref("monthly_settlement.mail_activity_statement_email_failed")
+            )
+        )
         self.assertEqual(len(activity), 1)
         self.contact.email = "zhou.li@buyer.example.com"
         statement.with_user(self.reviewer).action_send()

@@ -74,7 +74,8 @@ registry.category("web_tour.tours").add("monthly_settlement_portal_answer", {
     steps: () => [
         {
             content: "The accountant's answer to the dispute shows in the communication history",
-            trigger: "#statement_communication .o_portal_chatter:contains(已核实，第二版对账单已更正)",
+            // Odoo's portal chatter renders in a shadow root.
+            trigger: "#statement_communication #chatterRoot:shadow .o-mail-Message:contains(已核实，第二版对账单已更正)",
         },
     ],
 });

@@ -1,0 +1,190 @@
+"""Two generation runs at once, each in its own database transaction, as on a real server:
+the nightly job on two workers, or a user's wizard while the job runs.
+
+Odoo's transactions are REPEATABLE READ: a run whose snapshot was taken before the other
+committed does not see the other's statements. Both runs must finish without a database
+error, every customer gets exactly one statement, and each run says what it made and what
+it left to the other.
+
+The fixture is committed (other connections must see it) in the database's main company and
+deleted at the end.
+"""
+
+import logging
+import uuid
+from datetime import date
+
+from odoo import Command, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests.common import freeze_time
+
+STATEMENT = "monthly.settlement.statement"
+CUSTOMERS = 8
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrentGeneration(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        tag = uuid.uuid4().hex[:8]
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            company = env["account.journal"].search([("type", "=", "sale")], limit=1).company_id
+            env = env(context={"allowed_company_ids": company.ids})
+            partners = env["res.partner"].create(
+                [
+                    {
+                        "name": f"并发客户 {tag} {index}",
+                        "is_company": True,
+                        "company_id": company.id,
+                        "settlement_mode": "monthly",
+                        "settlement_cycle": "monthly",
+                        "settlement_cutoff_day": 25,
+                        "settlement_payment_days": 30,
+                        "settlement_payment_base": "statement_date",
+                    }
+                    for index in range(CUSTOMERS)
+                ]
+            )
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": "2026-11-10",
+                        "invoice_line_ids": [
+                            Command.create({"name": "货款", "price_unit": 100 * (index + 1), "tax_ids": []})
+                        ],
+                    }
+                    for index, partner in enumerate(partners)
+                ]
+            )
+            invoices.action_post()
+            user = env["res.users"].create(
+                {
+                    "name": f"并发销售 {tag}",
+                    "login": f"ms_concurrent_{tag}",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "group_ids": [
+                        Command.set(
+                            [
+                                env.ref("base.group_user").id,
+                                env.ref("account.group_account_invoice").id,
+                                env.ref("monthly_settlement.group_settlement_user").id,
+                            ]
+                        )
+                    ],
+                }
+            )
+            cls.company_id, cls.partner_ids, cls.user_id = company.id, partners.ids, user.id
+        cls.addClassCleanup(cls._delete_fixture)
+
+    @classmethod
+    def _delete_fixture(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            partners = env["res.partner"].browse(cls.partner_ids)
+            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [cls.partner_ids])
+            moves = env["account.move"].search([("partner_id", "in", cls.partner_ids)])
+            moves.button_draft()
+            moves.with_context(force_delete=True).unlink()
+            env["res.users"].browse(cls.user_id).unlink()
+            partners.unlink()
+
+    def tearDown(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [self.partner_ids])
+        super().tearDown()
+
+    def _env(self, cr, uid=api.SUPERUSER_ID):
+        return api.Environment(cr, uid, {"allowed_company_ids": [self.company_id]})
+
+    def _generate(self, env, partners=None, **kwargs):
+        partners = env["res.partner"].browse(partners or self.partner_ids)
+        return env[STATEMENT]._generate_statements(partners, date(2026, 11, 30), **kwargs)
+
+    def _statement_count(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT partner_id, COUNT(*) FROM monthly_settlement_statement WHERE partner_id = ANY(%s) GROUP BY 1",
+                [self.partner_ids],
+            )
+            return dict(cr.fetchall())
+
+    def assertOneStatementEach(self):
+        self.assertEqual(self._statement_count(), dict.fromkeys(self.partner_ids, 1))
+
+    def test_second_run_started_before_the_first_committed(self):
+        """The second run's snapshot predates the first run's commit: it cannot see the first
+        run's statements, yet takes the claim the first has released. Its inserts meet the
+        first run's rows: these customers are done, not an error."""
+        with self.registry.cursor() as cr_first, self.registry.cursor() as cr_second:
+            cr_second.execute("SELECT 1")  # the second transaction's snapshot is taken here
+            created, left = self._generate(self._env(cr_first), commit=True)
+            self.assertEqual((len(created), left), (CUSTOMERS, 0))
+            created, left = self._generate(self._env(cr_second), commit=True)
+            self.assertEqual((len(created), left), (0, CUSTOMERS), "nothing made twice; all left to the first run")
+        self.assertOneStatementEach()
+
+    def test_two_nightly_jobs_share_the_customers(self):
+        """Two workers run the nightly job at once, in batches: each takes the customers the
+        other has not claimed, and neither errors on what the other committed meanwhile."""
+        half = self.partner_ids[: CUSTOMERS // 2]
+        with self.registry.cursor() as cr_first, self.registry.cursor() as cr_second:
+            cr_second.execute("SELECT 1")
+            first, second = self._env(cr_first), self._env(cr_second)
+            # The first worker's first batch is under way (claimed, not committed).
+            made_first, left_first = self._generate(first, partners=half)
+            # The second worker runs all customers: half are held by the first.
+            made_second, left_second = self._generate(second, batch_size=3, commit=True)
+            cr_first.commit()
+            # The first worker's next batch: the second's half is done, its own half too.
+            more_first, more_left = self._generate(first, commit=True)
+        self.assertEqual((len(made_first), left_first), (CUSTOMERS // 2, 0))
+        self.assertEqual((len(made_second), left_second), (CUSTOMERS // 2, CUSTOMERS // 2))
+        self.assertEqual((len(more_first), more_left), (0, 0), "everything is done, nothing is left to anybody")
+        self.assertOneStatementEach()
+
+    def test_nightly_job_and_wizard_at_once(self):
+        """A user clicks Generate while the nightly job runs: both finish, and the wizard says
+        how many customers the job handled."""
+        with self.registry.cursor() as cr_job, self.registry.cursor() as cr_user:
+            cr_user.execute("SELECT 1")  # the user's request started before the job committed
+            with freeze_time("2026-11-26 01:00:00"), self.assertLogs(
+                "odoo.addons.monthly_settlement.models.monthly_settlement_statement", logging.INFO
+            ) as logged:
+                self._env(cr_job)[STATEMENT]._cron_generate_statements()
+            self.assertTrue(any(f"{CUSTOMERS} generated" in line for line in logged.output), logged.output)
+            user_env = self._env(cr_user, self.user_id)
+            wizard = user_env["monthly.settlement.generate"].create(
+                {"all_partners": False, "partner_ids": [Command.set(self.partner_ids)], "date_to": "2026-11-30"}
+            )
+            with freeze_time("2026-12-02 10:00:00"):
+                answer = wizard.action_generate()
+            cr_user.commit()
+        self.assertEqual(answer["tag"], "display_notification")
+        self.assertIn(str(CUSTOMERS), answer["params"]["message"])
+        self.assertIn("another run", answer["params"]["message"].lower())
+        self.assertOneStatementEach()
+
+    def test_two_users_generate_at_once(self):
+        """Two users click Generate within a second: the later one reports the other's work."""
+        with self.registry.cursor() as cr_first, self.registry.cursor() as cr_second:
+            cr_second.execute("SELECT 1")
+            answers = []
+            for cr in (cr_first, cr_second):
+                env = self._env(cr, self.user_id)
+                wizard = env["monthly.settlement.generate"].create(
+                    {"all_partners": False, "partner_ids": [Command.set(self.partner_ids)], "date_to": "2026-11-30"}
+                )
+                with freeze_time("2026-12-02 10:00:00"):
+                    answers.append(wizard.action_generate())
+                cr.commit()
+        self.assertEqual(answers[0]["res_model"], STATEMENT, "the first user sees the statements made")
+        self.assertEqual(answers[1]["tag"], "display_notification")
+        self.assertIn(str(CUSTOMERS), answers[1]["params"]["message"])
+        self.assertOneStatementEach()
