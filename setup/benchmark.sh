@@ -8,6 +8,7 @@
 #   MS_BENCHMARKS=reports bash setup/benchmark.sh --statements 100
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bash "$MS_REPO/setup/install.sh"
+ms_use_odoo
 
 BENCH_DB=${MS_BENCH_DB:-monthly_settlement_bench}
 BENCH_PORT=${MS_BENCH_PORT:-8179}
@@ -38,5 +39,5 @@ for benchmark in ${MS_BENCHMARKS:-generation}; do
         ;;
     *) ms_die "unknown benchmark $benchmark (generation, reports)" ;;
     esac
-    "$MS_VENV/bin/python" "$MS_REPO/tests/benchmarks/bench_$benchmark.py" -c "$BENCH_CONF" -d "$BENCH_DB" "$@"
+    ms_python "$MS_REPO/tests/benchmarks/bench_$benchmark.py" -c "$BENCH_CONF" -d "$BENCH_DB" "$@"
 done
