@@ -34,7 +34,7 @@ class MonthlySettlementPortal(CustomerPortal):
             statement = self._document_check_access(STATEMENT_MODEL, statement_id, access_token)
         except (AccessError, MissingError):
             raise request.not_found() from None
-        if not statement._is_portal_visible():
+        if not statement.is_on_portal:
             raise request.not_found()
         return statement
 

@@ -296,10 +296,11 @@ class MonthlySettlementDemo(models.AbstractModel):
         statement.with_env(sales.env).action_submit()
         if target == "rejected":
             # Back to draft with the reviewer's reason, and an activity for the salesperson.
-            finance.env["monthly.settlement.reject"].with_context(
-                active_model=statement._name, active_ids=statement.ids
-            ).create(
-                {"reason": "工业控制板卡的单价与合同价（1,250 元）不一致，请与客户核对后重新提交。"}
+            finance.env["monthly.settlement.reject"].create(
+                {
+                    "statement_ids": statement.ids,
+                    "reason": "工业控制板卡的单价与合同价（1,250 元）不一致，请与客户核对后重新提交。",
+                }
             ).action_reject()
             return
         if target == "to_review":

@@ -3,7 +3,9 @@ import logging
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
-from odoo.tools import format_amount, format_date, split_every
+from odoo.tools import format_amount, format_date
+
+from ..tools.cron import process_in_batches
 
 _logger = logging.getLogger(__name__)
 
@@ -57,12 +59,13 @@ class MonthlySettlementReminder(models.Model):
         for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
             reminders = self.with_company(company)
             due = reminders._prepare_payment_reminders(today)
-            done = 0
-            for batch in split_every(REMINDER_BATCH_SIZE, due):
-                reminders._send_reminders(batch, today)
-                done += len(batch)
-                if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(due) - done) <= 0:
-                    return  # out of time: the next run goes on
+            if not process_in_batches(
+                self.env,
+                due,
+                REMINDER_BATCH_SIZE,
+                lambda batch, reminders=reminders: reminders._send_reminders(batch, today),
+            ):
+                return  # out of time: the next run goes on
 
     @api.model
     def _prepare_payment_reminders(self, today):

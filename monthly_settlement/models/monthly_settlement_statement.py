@@ -1,20 +1,15 @@
 import logging
-from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
-from markupsafe import Markup
-from psycopg2.errors import UniqueViolation
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import SQL, mute_logger, split_every
+
+from ..tools.access import check_settlement_group
+from .monthly_settlement_engine import GENERATION_BATCH_SIZE
 
 _logger = logging.getLogger(__name__)
 
-GENERATION_BATCH_SIZE = 200
 CRON_CATCH_UP_DAYS = 7
-# First key of the advisory locks with which concurrent runs claim partners.
-ADVISORY_LOCK_KEY = "monthly_settlement.statement"
 
 STATEMENT_STATES = [
     ("draft", "Draft"),
@@ -26,53 +21,12 @@ STATEMENT_STATES = [
     ("disputed", "Disputed"),
     ("cancel", "Cancelled"),
 ]
-# States in which the customer has the statement (unless superseded): on the portal, and
-# owing its payment (payment reminders and credit control look at these).
-PORTAL_STATES = ("sent", "confirmed", "deemed", "disputed")
-# Fields that only generation and the workflow methods write (as superuser, after their
-# own checks): a user can never set them directly, not even through RPC.
-PROTECTED_FIELDS = {
-    "name",
-    "revision",
-    "company_id",
-    "partner_id",
-    "currency_id",
-    "period_start",
-    "period_end",
-    "date_due",
-    "opening_balance",
-    "period_debit",
-    "period_credit",
-    "closing_balance",
-    "amount_not_due",
-    "amount_overdue",
-    "line_ids",
-    "ageing_ids",
-    "state",
-    "generate_uid",
-    "generate_date",
-    "submit_uid",
-    "submit_date",
-    "approve_uid",
-    "approve_date",
-    "send_uid",
-    "send_date",
-    "answer_date",
-    "reject_uid",
-    "reject_date",
-    "reject_reason",
-    "cancel_uid",
-    "cancel_date",
-    "previous_revision_id",
-    "superseded_by_id",
-    "confirm_name",
-    "confirm_signature",
-    "confirm_ip",
-    "dispute_comment",
-    "delivery_state",
-    "delivery_error",
-    "delivery_message_id",
-}
+# States in which the customer has the statement (unless a newer revision replaced it): see
+# `is_with_customer`, the one definition the portal, reminders and credit control use.
+WITH_CUSTOMER_STATES = ("sent", "confirmed", "deemed", "disputed")
+# The only fields users write directly; everything else (figures, lines, state, who did what)
+# is written by generation and the workflow buttons, as superuser after their own checks.
+USER_EDITABLE_FIELDS = {"note", "user_id", "accountant_id"}
 
 
 class MonthlySettlementStatement(models.Model):
@@ -129,32 +83,28 @@ class MonthlySettlementStatement(models.Model):
     submit_date = fields.Datetime(string="Submitted on", readonly=True, copy=False)
     approve_uid = fields.Many2one("res.users", string="Approved by", readonly=True, copy=False)
     approve_date = fields.Datetime(string="Approved on", readonly=True, copy=False)
-    send_uid = fields.Many2one("res.users", string="Sent by", readonly=True, copy=False)
-    send_date = fields.Datetime(string="Sent on", readonly=True, copy=False)
-    answer_date = fields.Datetime(
-        string="Answered on", readonly=True, copy=False, help="When the customer confirmed or disputed."
-    )
     reject_uid = fields.Many2one("res.users", string="Rejected by", readonly=True, copy=False)
     reject_date = fields.Datetime(string="Rejected on", readonly=True, copy=False)
     reject_reason = fields.Text(readonly=True, copy=False)
     cancel_uid = fields.Many2one("res.users", string="Cancelled by", readonly=True, copy=False)
     cancel_date = fields.Datetime(string="Cancelled on", readonly=True, copy=False)
-    confirm_name = fields.Char(string="Confirmed by (Name)", readonly=True, copy=False)
-    confirm_signature = fields.Image(
-        string="Customer Signature", readonly=True, copy=False, max_width=1024, max_height=1024
-    )
-    confirm_ip = fields.Char(string="Confirmed from (IP)", readonly=True, copy=False)
-    dispute_comment = fields.Text(string="Customer's Dispute", readonly=True, copy=False)
-    delivery_state = fields.Selection(
-        [("queued", "Queued"), ("sent", "Sent"), ("failed", "Failed")],
-        string="Email Delivery",
-        readonly=True,
-        copy=False,
-        tracking=True,
-    )
-    delivery_error = fields.Text(readonly=True, copy=False)
-    delivery_message_id = fields.Many2one("mail.message", string="Statement Email", readonly=True, copy=False)
 
+    is_with_customer = fields.Boolean(
+        string="With the Customer",
+        compute="_compute_is_with_customer",
+        store=True,
+        index=True,
+        help="Sent to the customer and not replaced by a newer revision: the customer sees it on "
+        "the portal, may answer it and is asked to pay it.",
+    )
+    is_on_portal = fields.Boolean(
+        string="On the Portal",
+        compute="_compute_is_on_portal",
+        store=True,
+        index=True,
+        help="With the customer, who has the portal among their delivery channels: the customer "
+        "finds it on the portal and its emails and PDF link to it.",
+    )
     previous_revision_id = fields.Many2one(
         "monthly.settlement.statement", readonly=True, copy=False, index="btree_not_null"
     )
@@ -174,6 +124,16 @@ class MonthlySettlementStatement(models.Model):
             if statement.revision > 1:
                 number = self.env._("%(number)s (revision %(revision)s)", number=number, revision=statement.revision)
             statement.display_name = number
+
+    @api.depends("state", "superseded_by_id")
+    def _compute_is_with_customer(self):
+        for statement in self:
+            statement.is_with_customer = statement.state in WITH_CUSTOMER_STATES and not statement.superseded_by_id
+
+    @api.depends("is_with_customer", "partner_id.settlement_delivery_portal")
+    def _compute_is_on_portal(self):
+        for statement in self:
+            statement.is_on_portal = statement.is_with_customer and statement.partner_id.settlement_delivery_portal
 
     def _compute_access_url(self):
         result = super()._compute_access_url()
@@ -210,7 +170,7 @@ class MonthlySettlementStatement(models.Model):
     def write(self, vals):
         if not self.env.su:
             self.check_access("write")  # who may not write at all is told so first
-            if PROTECTED_FIELDS & vals.keys():
+            if vals.keys() - USER_EDITABLE_FIELDS:
                 raise AccessError(self.env._("A statement's figures and state change only through its buttons."))
             if "note" in vals:
                 self._check_draft(self.env._("change the note of"))
@@ -239,11 +199,6 @@ class MonthlySettlementStatement(models.Model):
                 )
             )
 
-    def _check_group(self, group_xmlid):
-        if not self.env.su and not self.env.user.has_group(group_xmlid):
-            group = self.env.ref(group_xmlid)
-            raise AccessError(self.env._("Only members of “%(group)s” may do this.", group=group.display_name))
-
     def _check_state(self, allowed_states, action):
         wrong = self.filtered(lambda statement: statement.state not in allowed_states or statement.superseded_by_id)
         if wrong:
@@ -257,6 +212,17 @@ class MonthlySettlementStatement(models.Model):
                 )
             )
 
+    def _open_statement_wizard(self, wizard_model, title):
+        """The dialog of ``wizard_model`` on these statements (its ``statement_ids``)."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": title,
+            "res_model": wizard_model,
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_statement_ids": self.ids},
+        }
+
     def _transition(self, vals, stamp=None):
         """Write a workflow change as superuser, stamping who did it and when."""
         if stamp:
@@ -268,14 +234,14 @@ class MonthlySettlementStatement(models.Model):
     # ------------------------------------------------------------------
 
     def action_regenerate(self):
-        self._check_group("monthly_settlement.group_settlement_user")
+        check_settlement_group(self.env, "user")
         self._check_draft(self.env._("regenerate"))
         for statements in self._grouped_by_run():
-            statements._regenerate()
+            self.env["monthly.settlement.engine"]._regenerate(statements)
         return True
 
     def action_submit(self):
-        self._check_group("monthly_settlement.group_settlement_user")
+        check_settlement_group(self.env, "user")
         self._check_state({"draft"}, self.env._("submit"))
         self._check_consistency()
         for statement in self:
@@ -287,7 +253,7 @@ class MonthlySettlementStatement(models.Model):
         return True
 
     def action_approve(self):
-        self._check_group("monthly_settlement.group_settlement_reviewer")
+        check_settlement_group(self.env, "reviewer")
         self._check_state({"to_review"}, self.env._("approve"))
         for statement in self:
             if statement.company_id.settlement_four_eyes and self.env.user in (
@@ -299,26 +265,23 @@ class MonthlySettlementStatement(models.Model):
                         statement=statement.display_name,
                     )
                 )
-        self._transition({"state": "approved"}, stamp="approve")
+        for statement in self:
+            # From approval on the statement is what the customer gets, the days to answer included.
+            statement._transition(
+                {"state": "approved", "confirm_days": statement.partner_id.settlement_confirm_days}, stamp="approve"
+            )
         for statement in self.filtered("previous_revision_id"):
             statement.previous_revision_id._transition({"superseded_by_id": statement.id})
         self._close_review_activities(self.env._("Approved"))
         return True
 
     def action_reject(self):
-        self._check_group("monthly_settlement.group_settlement_reviewer")
+        check_settlement_group(self.env, "reviewer")
         self._check_state({"to_review"}, self.env._("reject"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Reject Statements"),
-            "res_model": "monthly.settlement.reject",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
+        return self._open_statement_wizard("monthly.settlement.reject", self.env._("Reject Statements"))
 
     def _reject(self, reason):
-        self._check_group("monthly_settlement.group_settlement_reviewer")
+        check_settlement_group(self.env, "reviewer")
         self._check_state({"to_review"}, self.env._("reject"))
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the statement is rejected."))
@@ -335,251 +298,8 @@ class MonthlySettlementStatement(models.Model):
                 )
         return True
 
-    def action_mark_sent(self):
-        """Paper channel: the reviewer says when the statement was handed over or posted."""
-        self._check_group("monthly_settlement.group_settlement_reviewer")
-        self._check_state({"approved"}, self.env._("mark as sent"))
-        return {
-            "type": "ir.actions.act_window",
-            "name": self.env._("Mark as Sent"),
-            "res_model": "monthly.settlement.mark.sent",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"active_model": self._name, "active_ids": self.ids},
-        }
-
-    def _mark_sent(self, sent_on):
-        self._check_group("monthly_settlement.group_settlement_reviewer")
-        self._check_state({"approved"}, self.env._("mark as sent"))
-        if sent_on > fields.Date.context_today(self):
-            raise UserError(self.env._("A statement cannot have been sent in the future."))
-        self._transition({"state": "sent", "send_uid": self.env.uid, "send_date": datetime.combine(sent_on, time(12))})
-        return True
-
-    def action_send(self):
-        """Email approved statements to the customer's statement contacts, reports attached."""
-        self._check_group("monthly_settlement.group_settlement_reviewer")
-        self._check_state({"approved"}, self.env._("send"))
-        for statement in self:
-            if not statement._get_statement_recipients().filtered("email"):
-                raise UserError(
-                    self.env._(
-                        "%(customer)s has no statement contact with an email address: add one on the "
-                        "customer, or deliver the statement on paper and mark it as sent.",
-                        customer=statement.partner_id.display_name,
-                    )
-                )
-        self._send_by_email()
-        return True
-
-    def _get_statement_recipients(self):
-        self.ensure_one()
-        return self.partner_id.settlement_contact_ids or self.partner_id
-
-    def _render_statement_attachments(self):
-        """Attachments of the statement's reports (see `_get_statement_reports`)."""
-        self.ensure_one()
-        attachments = self.env["ir.attachment"]
-        base_name = self._get_report_base_filename()
-        for report in self._get_statement_reports():
-            content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids)
-            attachments |= attachments.create(
-                {
-                    "name": f"{base_name}.{extension}",
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
-            )
-        return attachments
-
-    def _send_by_email(self):
-        """Post the statement email in the chatter; it goes out after the transaction (or with
-        the mail queue), and the statement counts as sent only once every email went out
-        (see `_update_delivery_state`, called when mails are processed)."""
-        template = self.env.ref("monthly_settlement.mail_template_statement")
-        for statement in self:
-            statement = statement.with_context(lang=statement._get_statement_lang())
-            message = statement.with_context(mail_notify_force_send=True).message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=[Command.set(statement._get_statement_recipients().ids)],
-                attachment_ids=[Command.set(statement._render_statement_attachments().ids)],
-            )
-            statement._transition(
-                {
-                    "delivery_state": "queued",
-                    "delivery_error": False,
-                    "delivery_message_id": message[:1].id,
-                    "send_uid": self.env.uid,
-                }
-            )
-        self._update_delivery_state()  # concludes at once when nothing could be queued
-
-    def _update_delivery_state(self):
-        """Sent when every email of the statement message went out; failed (with the reason and
-        an activity, the statement staying approved) when one did not."""
-        for statement in self.filtered(lambda statement: statement.delivery_state == "queued"):
-            emails = statement.delivery_message_id.sudo().notification_ids.filtered(
-                lambda notification: notification.notification_type == "email"
-            )
-            failed = emails.filtered(lambda notification: notification.notification_status in ("exception", "bounce"))
-            if failed or not emails:
-                responsible = statement.accountant_id or statement.approve_uid or statement.send_uid
-                reason = "\n".join(
-                    f"{notification.res_partner_id.display_name}: "
-                    f"{notification.failure_reason or notification.failure_type or ''}"
-                    for notification in failed
-                ) or self.env._("No email was sent: no recipient has an email address.")
-                statement._transition({"delivery_state": "failed", "delivery_error": reason, "send_uid": False})
-                statement._schedule_activity_for(
-                    responsible, "monthly_settlement.mail_activity_statement_email_failed", note=reason
-                )
-            elif all(notification.notification_status == "sent" for notification in emails):
-                statement._transition({"delivery_state": "sent", "state": "sent", "send_date": fields.Datetime.now()})
-
-    @api.model
-    def _cron_send_statements(self):
-        """Email the approved statements of customers who get them by email."""
-        pending = self.search(
-            [
-                ("state", "=", "approved"),
-                ("superseded_by_id", "=", False),
-                ("delivery_state", "=", False),
-                ("partner_id.settlement_delivery_email", "=", True),
-            ]
-        )
-        done = 0
-        for batch in split_every(50, pending.ids, self.browse):
-            batch._send_by_email()
-            done += len(batch)
-            if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(pending) - done) <= 0:
-                return
-
-    @api.model
-    def _cron_deem_confirmed(self):
-        """Statements the customer left unanswered longer than their terms allow count as
-        confirmed (逾期未回复视为确认): from the day after the last day to answer."""
-        today = fields.Date.context_today(self)
-        sent = self.search(
-            [
-                ("state", "=", "sent"),
-                ("superseded_by_id", "=", False),
-                ("partner_id.settlement_confirm_days", ">", 0),
-            ]
-        )
-        deemed = sent.filtered(
-            lambda statement: (
-                statement.send_date
-                and statement.send_date.date() + timedelta(days=statement.partner_id.settlement_confirm_days) < today
-            )
-        )
-        deemed._transition({"state": "deemed", "answer_date": fields.Datetime.now()})
-        template = self.env.ref("monthly_settlement.mail_template_statement_deemed")
-        for statement in deemed:
-            statement.with_context(
-                lang=statement._get_statement_lang(), mail_notify_force_send=True
-            ).message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=[Command.set(statement._get_statement_recipients().ids)],
-            )
-        return deemed
-
-    # ------------------------------------------------------------------
-    # Portal
-    # ------------------------------------------------------------------
-
-    def _is_portal_visible(self):
-        """Drafts, statements under review and superseded revisions never reach the customer."""
-        self.ensure_one()
-        return self.state in PORTAL_STATES and not self.superseded_by_id
-
-    def _check_portal_answerable(self):
-        if self.state != "sent" or self.superseded_by_id:
-            raise UserError(self.env._("This statement is not waiting for your answer any more."))
-
-    def _portal_notified_user(self):
-        return self.accountant_id or self.user_id or self.approve_uid
-
-    def _portal_confirm(self, name, signature=None, ip=None, author=None):
-        """The customer confirms the balance, typing their name (and maybe signing)."""
-        self.ensure_one()
-        self._check_portal_answerable()
-        name = (name or "").strip()
-        if not name:
-            raise UserError(self.env._("Type your name to confirm the statement."))
-        self._transition(
-            {
-                "state": "confirmed",
-                "answer_date": fields.Datetime.now(),
-                "confirm_name": name[:128],
-                "confirm_signature": signature or False,
-                "confirm_ip": ip,
-            }
-        )
-        self.message_post(
-            body=self.env._("Balance confirmed by %(name)s.", name=name),
-            author_id=(author or self.partner_id).id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self._portal_notified_user().partner_id.ids,
-        )
-
-    def _portal_dispute(self, line_comments, comment, author=None):
-        """The customer disputes lines (``{line_id: comment}``) and/or the whole statement."""
-        self.ensure_one()
-        self._check_portal_answerable()
-        comment = (comment or "").strip()
-        lines = self.line_ids.filtered(lambda line: line.id in line_comments and line.line_type != "opening")
-        if len(lines) != len(line_comments):
-            raise UserError(self.env._("Some of the flagged lines are not lines of this statement."))
-        if not lines and not comment:
-            raise UserError(self.env._("Flag the lines you disagree with or say what is wrong."))
-        for line in lines:
-            line.sudo().write({"is_disputed": True, "dispute_comment": (line_comments[line.id] or "").strip()})
-        self._transition({"state": "disputed", "answer_date": fields.Datetime.now(), "dispute_comment": comment})
-        details = Markup("").join(
-            Markup("<li>%s %s: %s</li>") % (line.name or "", line.date or "", line.dispute_comment or "")
-            for line in lines
-        )
-        body = Markup("<p>%s</p>") % self.env._("The customer disputes this statement.")
-        if comment:
-            body += Markup("<p>%s</p>") % comment
-        if details:
-            body += Markup("<ul>%s</ul>") % details
-        self.message_post(
-            body=body,
-            author_id=(author or self.partner_id).id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-        )
-        user = self._portal_notified_user()
-        if user:
-            # The customer's own words; the summary comes in the accountant's language.
-            note = (Markup("<p>%s</p>") % comment if comment else Markup()) + (
-                Markup("<ul>%s</ul>") % details if details else Markup()
-            )
-            self._schedule_activity_for(user, "monthly_settlement.mail_activity_statement_disputed", note=note)
-
-    def action_customer_confirmed(self):
-        """Record a confirmation the customer gave outside the portal (signed paper)."""
-        self._check_group("monthly_settlement.group_settlement_reviewer")
-        self._check_state({"sent", "disputed", "deemed"}, self.env._("record a confirmation for"))
-        self._transition({"state": "confirmed", "answer_date": fields.Datetime.now()})
-        return True
-
-    def action_customer_disputed(self):
-        """Record a dispute the customer raised outside the portal."""
-        self._check_group("monthly_settlement.group_settlement_reviewer")
-        self._check_state({"sent"}, self.env._("record a dispute for"))
-        self._transition({"state": "disputed", "answer_date": fields.Datetime.now()})
-        return True
-
     def action_cancel(self):
-        self._check_group("monthly_settlement.group_settlement_manager")
+        check_settlement_group(self.env, "manager")
         self._check_state({"draft", "to_review", "approved", "sent", "disputed"}, self.env._("cancel"))
         self._transition({"state": "cancel"}, stamp="cancel")
         self._close_review_activities(self.env._("Cancelled"))
@@ -587,7 +307,7 @@ class MonthlySettlementStatement(models.Model):
 
     def action_reopen(self):
         """Back to draft, for a statement cancelled or approved by mistake."""
-        self._check_group("monthly_settlement.group_settlement_manager")
+        check_settlement_group(self.env, "manager")
         self._check_state({"to_review", "approved", "cancel"}, self.env._("reopen"))
         self._close_review_activities(self.env._("Reopened"))
         self._transition({"state": "draft"})
@@ -595,7 +315,7 @@ class MonthlySettlementStatement(models.Model):
 
     def action_new_revision(self):
         """Replace an approved statement by a regenerated draft with the next revision number."""
-        self._check_group("monthly_settlement.group_settlement_reviewer")
+        check_settlement_group(self.env, "reviewer")
         self._check_state({"approved", "sent", "disputed"}, self.env._("revise"))
         revisions = self.browse()
         for statement in self:
@@ -618,7 +338,7 @@ class MonthlySettlementStatement(models.Model):
                 .with_env(self.env)
             )
         for statements in revisions._grouped_by_run():
-            statements._regenerate()
+            self.env["monthly.settlement.engine"]._regenerate(statements)
         if len(revisions) == 1:
             return {
                 "type": "ir.actions.act_window",
@@ -687,73 +407,13 @@ class MonthlySettlementStatement(models.Model):
     def _close_review_activities(self, feedback):
         self.activity_feedback(["monthly_settlement.mail_activity_statement_review"], feedback=feedback)
 
-    # ------------------------------------------------------------------
-    # Consistency
-    # ------------------------------------------------------------------
-
     def _check_consistency(self):
-        """Refuse to submit figures that no longer match the books."""
+        """Refuse to submit figures that no longer match the books (see the engine)."""
         problems = []
         for statements in self._grouped_by_run():
-            figures = statements._compute_figures(statements._jobs_of_statements())
-            for statement in statements:
-                problems += statement._consistency_problems(
-                    figures.get((statement.partner_id.id, statement.currency_id.id), {})
-                )
+            problems += statements.env["monthly.settlement.engine"]._consistency_problems(statements)
         if problems:
             raise UserError("\n".join(problems))
-
-    def _consistency_problems(self, current):
-        self.ensure_one()
-        currency = self.currency_id
-        label = self.display_name + " — " + self.partner_id.display_name
-        problems = []
-        if currency.compare_amounts(
-            self.opening_balance + self.period_debit - self.period_credit, self.closing_balance
-        ):
-            problems.append(self.env._("%(statement)s: closing ≠ opening + debits − credits.", statement=label))
-        if currency.compare_amounts(sum(self.line_ids.mapped("amount")), self.period_debit - self.period_credit):
-            problems.append(
-                self.env._("%(statement)s: the lines do not add up to the period's movements.", statement=label)
-            )
-        if currency.compare_amounts(current.get("closing", 0.0), self.closing_balance) or currency.compare_amounts(
-            current.get("opening", 0.0), self.opening_balance
-        ):
-            problems.append(
-                self.env._(
-                    "%(statement)s: the customer's receivable balance at the statement date is now "
-                    "%(balance)s, not %(closing)s; regenerate the statement.",
-                    statement=label,
-                    balance=currency.format(current.get("closing", 0.0)),
-                    closing=currency.format(self.closing_balance),
-                )
-            )
-        period = [("date", ">=", self.period_start), ("date", "<=", self.period_end)]
-        partner = [("partner_id", "child_of", self.partner_id.id), ("company_id", "=", self.company_id.id)]
-        draft_invoices = self.env["account.move"].search_count(
-            partner + period + [("state", "=", "draft"), ("move_type", "in", ("out_invoice", "out_refund"))]
-        )
-        if draft_invoices:
-            problems.append(
-                self.env._(
-                    "%(statement)s: %(count)s draft invoices or credit notes are dated in the period; "
-                    "post or delete them first.",
-                    statement=label,
-                    count=draft_invoices,
-                )
-            )
-        draft_payments = self.env["account.payment"].search_count(
-            partner + period + [("state", "=", "draft"), ("partner_type", "=", "customer")]
-        )
-        if draft_payments:
-            problems.append(
-                self.env._(
-                    "%(statement)s: %(count)s customer payments of the period are not confirmed yet.",
-                    statement=label,
-                    count=draft_payments,
-                )
-            )
-        return problems
 
     # ------------------------------------------------------------------
     # Payment
@@ -762,7 +422,7 @@ class MonthlySettlementStatement(models.Model):
     @api.model
     def _get_payment_chased_domain(self):
         """Current statements whose payment is chased: the customer has received them."""
-        return [("state", "in", PORTAL_STATES), ("superseded_by_id", "=", False)]
+        return [("is_with_customer", "=", True)]
 
     def _compute_amount_open_now(self):
         amounts = self._origin._get_open_amounts()
@@ -770,112 +430,23 @@ class MonthlySettlementStatement(models.Model):
             statement.amount_open_now = amounts.get(statement._origin.id, 0.0)
 
     def _get_open_amounts(self):
-        """{statement id: what is still unpaid today of the documents it lists}, in one query.
-
-        The documents are the period's invoices, credit notes and payments: what is left of
-        each receivable line today (amount_residual_currency) is summed, so a credit note or
-        a payment not matched yet lowers the amount as much as a matched one. The sum is
-        capped at what the customer owes today in the statement currency: a later payment
-        not matched to these invoices yet still counts as paying them.
-        """
-        if not self:
-            return {}
-        self.env.flush_all()  # raw SQL below: payments made in this transaction must be seen
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH statement AS (
-                SELECT id, company_id, partner_id, currency_id
-                  FROM monthly_settlement_statement
-                 WHERE id = ANY(%(ids)s)
-            ),
-            receivable AS (
-                SELECT line.move_id, line.company_id, partner.commercial_partner_id AS partner_id,
-                       line.currency_id, line.amount_residual_currency AS amount
-                  FROM account_move_line line
-                  JOIN account_account account ON account.id = line.account_id
-                  JOIN res_partner partner ON partner.id = line.partner_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND line.reconciled IS NOT TRUE
-                   -- by customer only: company and currency are matched below (filtering on all
-                   -- three here made PostgreSQL pair every line with every statement first)
-                   AND partner.commercial_partner_id IN (SELECT partner_id FROM statement)
-            ),
-            listed AS (
-                SELECT statement.id, SUM(receivable.amount) AS amount
-                  FROM statement
-                  JOIN monthly_settlement_statement_line statement_line ON statement_line.statement_id = statement.id
-                  JOIN receivable ON receivable.move_id = statement_line.move_id
-                                 AND receivable.company_id = statement.company_id
-                                 AND receivable.partner_id = statement.partner_id
-                                 AND receivable.currency_id = statement.currency_id
-                 GROUP BY statement.id
-            ),
-            owed AS (
-                SELECT company_id, partner_id, currency_id, SUM(amount) AS amount
-                  FROM receivable
-                 GROUP BY company_id, partner_id, currency_id
-            )
-            SELECT statement.id, LEAST(COALESCE(listed.amount, 0), COALESCE(owed.amount, 0))
-              FROM statement
-              LEFT JOIN listed ON listed.id = statement.id
-              LEFT JOIN owed ON (owed.company_id, owed.partner_id, owed.currency_id)
-                              = (statement.company_id, statement.partner_id, statement.currency_id)
-            """,
-                ids=self.ids,
-            )
-        )
-        return dict(self.env.cr.fetchall())
+        """{statement id: what is still unpaid today of the documents it lists} (see the engine)."""
+        return self.env["monthly.settlement.engine"]._open_amounts(self)
 
     # ------------------------------------------------------------------
-    # Generation
+    # Generation (the engine does the work)
     # ------------------------------------------------------------------
-
-    @api.model
-    def _prepare_generation_jobs(self, partners, date_to, since=None):
-        """{partner: (start, end)} of the last period closed on or before ``date_to``.
-
-        Partners without monthly settlement, or whose last period closed before ``since``,
-        are left out.
-        """
-        jobs = {}
-        for partner in partners.commercial_partner_id.filtered(lambda p: p.settlement_mode == "monthly"):
-            start, end = partner._get_last_closed_settlement_period(date_to)
-            if not since or end >= since:
-                jobs[partner] = (start, end)
-        return jobs
 
     @api.model
     def _generate_statements(self, partners, date_to, since=None, batch_size=GENERATION_BATCH_SIZE, commit=False):
-        """Generate the statements of the last closed period of each monthly customer.
-
-        Idempotent: a partner that already has a statement for that period is skipped.
-        Concurrent runs (several cron workers, a user's wizard) split the partners between
-        them: each batch claims its partners with a transaction-scoped advisory lock and
-        leaves those another run holds. With ``commit`` every batch is committed with cron
-        progress, so a run killed halfway resumes with the partners still missing.
+        """Generate the statements of the last period closed on or before ``date_to`` of each
+        monthly customer among ``partners``, in the current company.
 
         :return: (created statements, number of partners left to another run or a later one)
         """
         self.check_access("create")
-        jobs = self._prepare_generation_jobs(partners, date_to, since=since)
-        created = self.browse()
-        pending = list(jobs.items())
-        attempted = left = 0
-        for batch in split_every(batch_size, pending):
-            new_statements, held_elsewhere = self._generate_batch(dict(batch))
-            created |= new_statements
-            attempted += len(batch)
-            left += len(held_elsewhere)
-            if commit:
-                time_left = self.env["ir.cron"]._commit_progress(
-                    len(batch) - len(held_elsewhere), remaining=len(pending) - attempted
-                )
-                if time_left <= 0:
-                    left += len(pending) - attempted
-                    break
-        return created, left
+        engine = self.env["monthly.settlement.engine"]
+        return engine._generate(engine._jobs(partners, date_to, since=since), batch_size=batch_size, commit=commit)
 
     @api.model
     def _cron_generate_statements(self):
@@ -899,99 +470,6 @@ class MonthlySettlementStatement(models.Model):
             if self.env["ir.cron"]._commit_progress() <= 0:
                 return
 
-    def _generate_batch(self, jobs):
-        """Claim, compute and store one batch: a fixed number of queries, whatever its size.
-
-        :return: (created statements, partners another run holds or has just generated)
-        """
-        claimed, held_elsewhere = self._claim_partners(jobs)
-        if not claimed:
-            return self.browse(), held_elsewhere
-        claimed_jobs = {partner: jobs[partner] for partner in claimed}
-        figures = self._compute_figures(claimed_jobs)
-        vals_by_partner = defaultdict(list)
-        now = fields.Datetime.now()
-        partners = {partner.id: partner for partner in claimed}  # one prefetch for the batch
-        for (partner_id, currency_id), values in figures.items():
-            partner = partners[partner_id]
-            start, end = claimed_jobs[partner]
-            vals_by_partner[partner].append(
-                {
-                    "company_id": self.env.company.id,
-                    "partner_id": partner_id,
-                    "currency_id": currency_id,
-                    "period_start": start,
-                    "period_end": end,
-                    "date_due": partner._get_settlement_due_date(end),
-                    "user_id": partner.user_id.id,
-                    "accountant_id": partner.settlement_accountant_id.id,
-                    "generate_uid": self.env.uid,
-                    "generate_date": now,
-                    **values["header"],
-                }
-            )
-        try:
-            statements = self._create_generated([vals for vals_list in vals_by_partner.values() for vals in vals_list])
-        except UniqueViolation:
-            # Another run committed statements of these partners after this transaction took
-            # its snapshot (REPEATABLE READ), so the claim could not see them: they are done,
-            # not an error. Store partner by partner and leave those to that run.
-            statements = self.browse()
-            for partner, vals_list in vals_by_partner.items():
-                try:
-                    statements |= self._create_generated(vals_list)
-                except UniqueViolation:
-                    held_elsewhere |= partner
-        statements._store_details(figures)
-        return statements.with_env(self.env), held_elsewhere
-
-    def _create_generated(self, vals_list):
-        """Create statement headers in a savepoint: a unique violation undoes only this part."""
-        with mute_logger("odoo.sql_db"), self.env.cr.savepoint():
-            return (
-                self.sudo()
-                .with_context(mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True)
-                .create(vals_list)
-            )
-
-    def _regenerate(self):
-        """Recompute drafts in place: same record, fresh figures and lines."""
-        figures = self._compute_figures(self._jobs_of_statements())
-        now = fields.Datetime.now()
-        for statement in self:
-            values = figures.get((statement.partner_id.id, statement.currency_id.id))
-            header = (
-                values["header"]
-                if values
-                else dict.fromkeys(
-                    (
-                        "opening_balance",
-                        "period_debit",
-                        "period_credit",
-                        "closing_balance",
-                        "amount_not_due",
-                        "amount_overdue",
-                    ),
-                    0.0,
-                )
-            )
-            statement.sudo().write(
-                {
-                    **header,
-                    "date_due": statement.partner_id._get_settlement_due_date(statement.period_end),
-                    "generate_uid": self.env.uid,
-                    "generate_date": now,
-                }
-            )
-        self.env.cr.execute(
-            SQL(
-                "DELETE FROM monthly_settlement_statement_line WHERE statement_id = ANY(%(ids)s);"
-                "DELETE FROM monthly_settlement_statement_ageing WHERE statement_id = ANY(%(ids)s)",
-                ids=self.ids,
-            )
-        )
-        self._store_details(figures)
-
     def _grouped_by_run(self):
         """Statements split so that each part is one company and one statement date, as
         the engine computes one period per partner at a time."""
@@ -999,265 +477,3 @@ class MonthlySettlementStatement(models.Model):
             lambda statement: (statement.company_id, statement.period_end)
         ).items():
             yield statements.with_company(company)
-
-    def _jobs_of_statements(self):
-        return {statement.partner_id: (statement.period_start, statement.period_end) for statement in self}
-
-    @api.model
-    def _claim_partners(self, jobs):
-        """Split the jobs' partners: (to generate now, held by another run).
-
-        Partners that already have a statement for their period are in neither: that is
-        what makes generation idempotent and a killed run resumable. The advisory lock
-        lasts until this transaction ends, like a row lock taken with SKIP LOCKED.
-        """
-        self.env.flush_all()  # raw SQL below: what the ORM holds in memory must be in the database
-        partners = list(jobs)
-        self.env.cr.execute(
-            SQL(
-                """
-            SELECT job.partner_id, job.done
-              FROM (
-                    SELECT job.partner_id, EXISTS (
-                               SELECT 1
-                                 FROM monthly_settlement_statement statement
-                                WHERE statement.company_id = %(company_id)s
-                                  AND statement.partner_id = job.partner_id
-                                  AND statement.period_end = job.period_end
-                           ) AS done
-                      FROM unnest(%(partner_ids)s::int[], %(period_ends)s::date[]) AS job(partner_id, period_end)
-                   ) AS job
-             WHERE job.done OR pg_try_advisory_xact_lock(hashtext(%(lock_key)s), job.partner_id)
-            """,
-                partner_ids=[partner.id for partner in partners],
-                period_ends=[jobs[partner][1] for partner in partners],
-                company_id=self.env.company.id,
-                lock_key=ADVISORY_LOCK_KEY,
-            )
-        )
-        rows = self.env.cr.fetchall()
-        claimed = self.env["res.partner"].browse(partner_id for partner_id, done in rows if not done)
-        answered = {partner_id for partner_id, _done in rows}
-        held_elsewhere = self.env["res.partner"].browse(p.id for p in partners if p.id not in answered)
-        return claimed, held_elsewhere
-
-    @api.model
-    def _receivable_items_sql(self, jobs):
-        """Posted receivable lines of the jobs' partners up to each statement date, with
-        their open amount as of that date.
-
-        The open amount only counts partial reconciliations whose later line is dated on or
-        before the statement date, so a payment reconciled afterwards leaves the invoice
-        open on this statement. Amounts are in the line's own currency.
-        """
-        partners = list(jobs)
-        return SQL(
-            """
-            WITH job AS (
-                SELECT *
-                  FROM unnest(%(partner_ids)s::int[], %(starts)s::date[], %(ends)s::date[])
-                       AS job(partner_id, period_start, period_end)
-            ),
-            receivable AS (
-                SELECT job.partner_id, job.period_start, job.period_end,
-                       line.id, line.move_id, line.date, line.currency_id, line.amount_currency,
-                       COALESCE(line.date_maturity, line.date) AS date_maturity
-                  FROM job
-                  JOIN res_partner partner ON partner.commercial_partner_id = job.partner_id
-                  JOIN account_move_line line ON line.partner_id = partner.id
-                  JOIN account_account account ON account.id = line.account_id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND line.company_id = %(company_id)s
-                   AND line.date <= job.period_end
-            ),
-            reconciled AS (
-                SELECT receivable.id, partial.debit_amount_currency AS amount
-                  FROM receivable
-                  JOIN account_partial_reconcile partial ON partial.debit_move_id = receivable.id
-                 WHERE partial.max_date <= receivable.period_end
-                 UNION ALL
-                SELECT receivable.id, -partial.credit_amount_currency
-                  FROM receivable
-                  JOIN account_partial_reconcile partial ON partial.credit_move_id = receivable.id
-                 WHERE partial.max_date <= receivable.period_end
-            ),
-            reconciled_total AS (
-                SELECT id, SUM(amount) AS amount FROM reconciled GROUP BY id
-            ),
-            item AS (
-                SELECT receivable.*, receivable.amount_currency - COALESCE(reconciled_total.amount, 0) AS open_amount
-                  FROM receivable
-                  LEFT JOIN reconciled_total ON reconciled_total.id = receivable.id
-            )
-            """,
-            partner_ids=[partner.id for partner in partners],
-            starts=[jobs[partner][0] for partner in partners],
-            ends=[jobs[partner][1] for partner in partners],
-            company_id=self.env.company.id,
-        )
-
-    @api.model
-    def _ageing_totals(self, jobs, items=None):
-        """Opening balance and open amounts per ageing bucket at each job's end date, per
-        partner and currency, in one query (also the AR ageing workbook's figures).
-
-        :return: {(partner_id, currency_id): {"opening": float, "buckets": [float, ...]}}
-        """
-        buckets = self.env.company._get_settlement_ageing_buckets()
-        # width_bucket thresholds: 1 day overdue opens bucket 1, each limit + 1 the next one.
-        thresholds = [days_from for days_from, _days_to in buckets[1:]]
-        self.env.cr.execute(
-            SQL(
-                """%(items)s
-            SELECT item.partner_id, item.currency_id,
-                   CASE WHEN item.open_amount = 0 THEN NULL
-                        ELSE width_bucket(item.period_end - item.date_maturity, %(thresholds)s::int[]) END,
-                   SUM(item.amount_currency) FILTER (WHERE item.date < item.period_start),
-                   SUM(item.open_amount)
-              FROM item
-             GROUP BY 1, 2, 3
-            """,
-                items=items or self._receivable_items_sql(jobs),
-                thresholds=thresholds,
-            )
-        )
-        totals = defaultdict(lambda: {"opening": 0.0, "buckets": [0.0] * len(buckets)})
-        for partner_id, currency_id, bucket, opening, open_amount in self.env.cr.fetchall():
-            total = totals[partner_id, currency_id]
-            total["opening"] += opening or 0.0
-            if bucket is not None:
-                total["buckets"][bucket] += open_amount
-        return totals
-
-    @api.model
-    def _compute_figures(self, jobs):
-        """Header figures, lines and ageing of the jobs' statements, in two queries.
-
-        :return: {(partner_id, currency_id): {"header": {...}, "lines": [...], "ageing": [...]}}
-        """
-        if not jobs:
-            return {}
-        self.env.flush_all()  # raw SQL below: documents posted in this transaction must be seen
-        buckets = self.env.company._get_settlement_ageing_buckets()
-        items = self._receivable_items_sql(jobs)
-        totals = self._ageing_totals(jobs, items)
-
-        self.env.cr.execute(
-            SQL(
-                """%(items)s
-            SELECT item.partner_id, item.currency_id, item.move_id, MIN(item.date), MIN(item.date_maturity),
-                   SUM(item.amount_currency), SUM(item.open_amount),
-                   move.name, COALESCE(NULLIF(move.ref, ''), move.payment_reference),
-                   CASE WHEN move.move_type = 'out_invoice' THEN 'invoice'
-                        WHEN move.move_type = 'out_refund' THEN 'refund'
-                        WHEN move.origin_payment_id IS NOT NULL OR move.statement_line_id IS NOT NULL THEN 'payment'
-                        ELSE 'other' END
-              FROM item
-              JOIN account_move move ON move.id = item.move_id
-             WHERE item.date >= item.period_start
-             GROUP BY item.partner_id, item.currency_id, item.move_id, move.id
-             ORDER BY item.partner_id, item.currency_id, MIN(item.date), item.move_id
-            """,
-                items=items,
-            )
-        )
-        movements = defaultdict(list)
-        for partner_id, currency_id, *line in self.env.cr.fetchall():
-            movements[partner_id, currency_id].append(line)
-
-        figures = {}
-        for key in totals.keys() | movements.keys():
-            currency = self.env["res.currency"].browse(key[1])
-            opening = totals[key]["opening"]
-            lines = [
-                {
-                    "sequence": 0,
-                    "line_type": "opening",
-                    "date": jobs[self.env["res.partner"].browse(key[0])][0],
-                    "amount": 0.0,
-                    "open_amount": 0.0,
-                    "balance": opening,
-                }
-            ]
-            balance = opening
-            for move_id, date, date_due, amount, open_amount, name, ref, line_type in movements[key]:
-                balance += amount
-                lines.append(
-                    {
-                        "sequence": len(lines),
-                        "line_type": line_type,
-                        "move_id": move_id,
-                        "name": name,
-                        "ref": ref,
-                        "date": date,
-                        "date_due": date_due,
-                        "amount": amount,
-                        "open_amount": open_amount,
-                        "balance": balance,
-                    }
-                )
-            if len(lines) == 1 and currency.is_zero(opening):
-                continue  # nothing to say to this customer in this currency
-            ageing = totals[key]["buckets"]
-            debit = sum(line["amount"] for line in lines if line["amount"] > 0)
-            credit = -sum(line["amount"] for line in lines if line["amount"] < 0)
-            figures[key] = {
-                "header": {
-                    "opening_balance": opening,
-                    "period_debit": debit,
-                    "period_credit": credit,
-                    "closing_balance": opening + debit - credit,
-                    "amount_not_due": ageing[0],
-                    "amount_overdue": sum(ageing[1:]),
-                },
-                "closing": opening + debit - credit,
-                "opening": opening,
-                "lines": lines,
-                "ageing": [
-                    {"sequence": index, "days_from": days_from, "days_to": days_to, "amount": amount}
-                    for index, ((days_from, days_to), amount) in enumerate(zip(buckets, ageing, strict=True))
-                ],
-            }
-        return figures
-
-    def _store_details(self, figures):
-        """Insert the lines and ageing rows of these statements: two INSERTs in all."""
-        line_model = self.env["monthly.settlement.statement.line"]
-        ageing_model = self.env["monthly.settlement.statement.ageing"]
-        line_rows, ageing_rows = [], []
-        for statement in self:
-            values = figures.get((statement.partner_id.id, statement.currency_id.id))
-            if not values:
-                continue
-            for line in values["lines"]:
-                line_rows.append(dict(line, statement_id=statement.id))
-            for bucket in values["ageing"]:
-                ageing_rows.append(dict(bucket, statement_id=statement.id))
-        self._insert_rows(line_model, line_rows)
-        self._insert_rows(ageing_model, ageing_rows)
-        line_model.invalidate_model()
-        ageing_model.invalidate_model()
-        self.invalidate_recordset(["line_ids", "ageing_ids"])
-
-    @api.model
-    def _insert_rows(self, model, rows):
-        """One INSERT for many rows of ``model``: a column of values per field, unnested."""
-        if not rows:
-            return
-        names = sorted({name for row in rows for name in row})
-        now = self.env.cr.now()
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date) "
-                "SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(arrays)s)",
-                table=SQL.identifier(model._table),
-                columns=SQL(", ").join(SQL.identifier(name) for name in names),
-                arrays=SQL(", ").join(
-                    SQL("%s::%s[]", [row.get(name) for row in rows], SQL(model._fields[name].column_type[0]))
-                    for name in names
-                ),
-                uid=self.env.uid,
-                now=now,
-            )
-        )

@@ -1,7 +1,8 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 
 from ..tools import settlement_calendar
+from ..tools.access import check_settlement_group, has_settlement_group
 from .res_company import PAYMENT_BASES, SETTLEMENT_CYCLES
 
 SETTLEMENT_TERM_FIELDS = (
@@ -110,7 +111,7 @@ class ResPartner(models.Model):
     @api.depends_context("uid")
     @api.depends("commercial_partner_id")
     def _compute_settlement_terms_editable(self):
-        is_manager = self.env.user.has_group("monthly_settlement.group_settlement_manager")
+        is_manager = has_settlement_group(self.env, "manager")
         for partner in self:
             partner.settlement_terms_editable = is_manager and partner.commercial_partner_id == partner
 
@@ -155,8 +156,9 @@ class ResPartner(models.Model):
                 raise ValidationError(self.env._("A monthly settlement needs a statement cycle."))
 
     def _check_settlement_manager(self):
-        if not self.env.su and not self.env.user.has_group("monthly_settlement.group_settlement_manager"):
-            raise AccessError(self.env._("Only settlement managers may change a customer's settlement terms."))
+        check_settlement_group(
+            self.env, "manager", self.env._("Only settlement managers may change a customer's settlement terms.")
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -7,8 +7,9 @@ error, every customer gets exactly one statement, and each run says what it made
 it left to the other.
 
 The fixture is committed (other connections must see it) in the database's main company and
-deleted at the end.
+deleted at the end. Committing is the point here, as in the scheduled actions.
 """
+# pylint: disable=invalid-commit
 
 import logging
 import uuid
@@ -154,9 +155,12 @@ class TestConcurrentGeneration(BaseCase):
         how many customers the job handled."""
         with self.registry.cursor() as cr_job, self.registry.cursor() as cr_user:
             cr_user.execute("SELECT 1")  # the user's request started before the job committed
-            with freeze_time("2026-11-26 01:00:00"), self.assertLogs(
-                "odoo.addons.monthly_settlement.models.monthly_settlement_statement", logging.INFO
-            ) as logged:
+            with (
+                freeze_time("2026-11-26 01:00:00"),
+                self.assertLogs(
+                    "odoo.addons.monthly_settlement.models.monthly_settlement_statement", logging.INFO
+                ) as logged,
+            ):
                 self._env(cr_job)[STATEMENT]._cron_generate_statements()
             self.assertTrue(any(f"{CUSTOMERS} generated" in line for line in logged.output), logged.output)
             user_env = self._env(cr_user, self.user_id)

@@ -115,7 +115,8 @@ class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
         to_customer = [
             email
             for recipients, email in inbox.messages
-            if recipients == ["wang.fang@buyer.example.com"] and email["Subject"] == statement.delivery_message_id.subject
+            if recipients == ["wang.fang@buyer.example.com"]
+            and email["Subject"] == statement.delivery_message_id.subject
         ]
         self.assertEqual(len(to_customer), 1, "the customer's contact receives the statement once")
         self.assertRecordValues(statement, [{"state": "sent", "approve_uid": self.finance_2.id}])

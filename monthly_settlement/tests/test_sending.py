@@ -128,10 +128,11 @@ class TestSending(MonthlySettlementCommon):
         self._send_queued_mails()
         self.assertEqual(by_email.state, "sent")
         self.assertEqual(on_paper.state, "approved")
+        action = on_paper.with_user(self.reviewer).action_mark_sent()
         wizard = (
-            self.env["monthly.settlement.mark.sent"]
+            self.env[action["res_model"]]
             .with_user(self.reviewer)
-            .with_context(active_ids=on_paper.ids)
+            .with_context(**action["context"])
             .create({"sent_on": "2026-10-28"})
         )
         wizard.action_mark_sent()

@@ -68,10 +68,11 @@ class TestWorkflow(MonthlySettlementCommon):
         statement.action_submit()
         with self.assertRaisesRegex(UserError, "why"):
             statement.with_user(self.reviewer)._reject("  ")
+        action = statement.with_user(self.reviewer).action_reject()
         wizard = (
-            self.env["monthly.settlement.reject"]
+            self.env[action["res_model"]]
             .with_user(self.reviewer)
-            .with_context(active_ids=statement.ids)
+            .with_context(**action["context"])
             .create({"reason": "客户名称有误"})
         )
         wizard.action_reject()

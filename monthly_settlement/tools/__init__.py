@@ -1,1 +1,3 @@
 from . import settlement_calendar
+from . import access
+from . import cron

@@ -5,6 +5,9 @@ class MonthlySettlementMarkSent(models.TransientModel):
     _name = "monthly.settlement.mark.sent"
     _description = "Mark Customer Statements as Sent"
 
+    statement_ids = fields.Many2many(
+        "monthly.settlement.statement", "monthly_settlement_mark_sent_statement_rel", required=True
+    )
     sent_on = fields.Date(
         required=True,
         default=fields.Date.context_today,
@@ -13,6 +16,5 @@ class MonthlySettlementMarkSent(models.TransientModel):
 
     def action_mark_sent(self):
         self.ensure_one()
-        statements = self.env["monthly.settlement.statement"].browse(self.env.context.get("active_ids", []))
-        statements._mark_sent(self.sent_on)
+        self.statement_ids._mark_sent(self.sent_on)
         return {"type": "ir.actions.act_window_close"}

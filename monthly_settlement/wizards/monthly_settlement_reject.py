@@ -5,10 +5,12 @@ class MonthlySettlementReject(models.TransientModel):
     _name = "monthly.settlement.reject"
     _description = "Reject Customer Statements"
 
+    statement_ids = fields.Many2many(
+        "monthly.settlement.statement", "monthly_settlement_reject_statement_rel", required=True
+    )
     reason = fields.Text(required=True)
 
     def action_reject(self):
         self.ensure_one()
-        statements = self.env["monthly.settlement.statement"].browse(self.env.context.get("active_ids", []))
-        statements._reject(self.reason)
+        self.statement_ids._reject(self.reason)
         return {"type": "ir.actions.act_window_close"}

@@ -2,7 +2,8 @@ import base64
 from concurrent.futures import ThreadPoolExecutor
 
 from odoo import api, fields, models, modules
-from odoo.tools import split_every
+
+from odoo.addons.monthly_settlement.tools.cron import process_in_batches
 
 from ..tools.chinese_amount import amount_in_chinese_capitals
 
@@ -75,14 +76,11 @@ class MonthlySettlementStatement(models.Model):
 
     @api.model
     def _cron_render_pdfs(self):
-        queued = self.search([("pdf_queued", "=", True)])
-        done = 0
-        for batch in split_every(PDF_BATCH_SIZE, queued.ids, self.browse):
+        def render(batch):
             batch._render_pdfs()
             batch.sudo().pdf_queued = False
-            done += len(batch)
-            if self.env["ir.cron"]._commit_progress(len(batch), remaining=len(queued) - done) <= 0:
-                return
+
+        process_in_batches(self.env, self.search([("pdf_queued", "=", True)]), PDF_BATCH_SIZE, render)
 
     def _render_pdfs(self, workers=PDF_WORKERS):
         """Render and attach the statements' PDFs, several wkhtmltopdf processes at a time.

@@ -72,7 +72,6 @@ class StatementXlsxMixin(models.AbstractModel):
         ]
         sheet.write_row(LINE_HEADER_ROW, 0, columns, formats["header"])
         row = LINE_HEADER_ROW
-        balance = 0.0
         lines = statement.line_ids
         for line in lines:
             row += 1
@@ -80,7 +79,6 @@ class StatementXlsxMixin(models.AbstractModel):
             if line.line_type == "opening":
                 sheet.write(row, 1, env._("Opening balance"))
                 sheet.write_number(row, 7, line.balance, formats["amount"])
-                balance = line.balance
                 continue
             sheet.write(row, 1, line.name or "")
             sheet.write(row, 2, type_labels.get(line.line_type, ""))
@@ -89,14 +87,13 @@ class StatementXlsxMixin(models.AbstractModel):
                 sheet.write_datetime(row, 4, self._as_datetime(line.date_due), formats["date"])
             sheet.write_number(row, 5, line.debit, formats["amount"])
             sheet.write_number(row, 6, line.credit, formats["amount"])
-            balance += line.debit - line.credit
             previous = xl_rowcol_to_cell(row - 1, 7)
             sheet.write_formula(
                 row,
                 7,
                 f"={previous}+{xl_rowcol_to_cell(row, 5)}-{xl_rowcol_to_cell(row, 6)}",
                 formats["amount"],
-                round(balance, 2),
+                line.balance,  # the value shown until recomputed: the balance stored with the statement
             )
         first, last = LINE_HEADER_ROW + 1, row
         total_row = row + 1

@@ -156,6 +156,30 @@ class TestStatementXlsx(StatementReportCommon):
         )
         self.assertEqual(dict(groups), {"disputed": 1})
 
+    def test_analysis_totals_in_company_currency(self):
+        """A CNY and a USD statement: the totals add them in CNY at the statement date's rate
+        (0.14 USD for 1 CNY), and the states read in the user's language."""
+        self._invoice(self.customer_month_end, "2026-10-05", 1000)
+        self._invoice(self.customer_month_end, "2026-10-05", 700, currency=self.usd)
+        statements = self._generate(self.customer_month_end, self.d("2026-11-24"))
+        self.env.flush_all()
+        rows = self.env["monthly.settlement.statement.analysis"].search([("statement_id", "in", statements.ids)])
+        by_currency = {row.currency_id: row for row in rows}
+        self.assertAlmostEqual(by_currency[self.usd].closing_balance_company, 700 / 0.14, places=2)
+        self.assertAlmostEqual(
+            by_currency[self.cny].closing_balance_company, by_currency[self.cny].closing_balance, places=2
+        )
+        [(total,)] = self.env["monthly.settlement.statement.analysis"]._read_group(
+            [("statement_id", "in", statements.ids)], [], ["closing_balance_company:sum"]
+        )
+        self.assertAlmostEqual(total, by_currency[self.cny].closing_balance + 700 / 0.14, places=2)
+        labels = dict(
+            self.env["monthly.settlement.statement.analysis"]
+            .with_context(lang="zh_CN")
+            .fields_get(["state"])["state"]["selection"]
+        )
+        self.assertEqual(labels["approved"], "已审核")
+
     def test_ageing_workbook(self):
         """Open amounts at 2026-12-31 by days overdue, worked out by hand: customer_25's
         12,345.67 invoice (due 2026-12-24, 7 days overdue), its 1,000.00 credit note (due

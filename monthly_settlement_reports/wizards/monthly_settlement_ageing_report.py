@@ -17,13 +17,12 @@ class MonthlySettlementAgeingReport(models.TransientModel):
     def _ageing_rows(self):
         """[(customer, currency, [amount per bucket])] of the monthly customers owing something."""
         self.ensure_one()
-        Statement = self.env["monthly.settlement.statement"].with_company(self.company_id)
-        customers = Statement.env["res.partner"]._search_monthly_customers(self.company_id)
-        totals = Statement._ageing_totals(dict.fromkeys(customers, (self.date, self.date)))
+        engine = self.env["monthly.settlement.engine"].with_company(self.company_id)
+        customers = engine.env["res.partner"]._search_monthly_customers(self.company_id)
         rows = [
-            (customer, self.env["res.currency"].browse(currency_id), figures["buckets"])
-            for (customer_id, currency_id), figures in totals.items()
+            (customer, self.env["res.currency"].browse(currency_id), buckets)
+            for (customer_id, currency_id), buckets in engine._ageing_at(customers, self.date).items()
             for customer in [customers.browse(customer_id)]
-            if any(figures["buckets"])
+            if any(buckets)
         ]
         return sorted(rows, key=lambda row: (row[1].name, row[0].name))

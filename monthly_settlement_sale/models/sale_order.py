@@ -6,6 +6,8 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_amount, format_date
 
+from odoo.addons.monthly_settlement.tools.access import check_settlement_group
+
 OVERRIDE_FIELDS = (
     "settlement_credit_override_uid",
     "settlement_credit_override_date",
@@ -209,5 +211,4 @@ class SaleOrder(models.Model):
         )
 
     def _check_settlement_manager(self):
-        if not self.env.su and not self.env.user.has_group("monthly_settlement.group_settlement_manager"):
-            raise AccessError(self.env._("Only settlement managers may override a credit hold."))
+        check_settlement_group(self.env, "manager", self.env._("Only settlement managers may override a credit hold."))

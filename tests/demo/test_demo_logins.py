@@ -53,7 +53,10 @@ class TestDemoLogins(WebClientCase):
 
     def test_reviewers_auditor_and_customer(self):
         statement = self.env[STATEMENT].search(
-            [("partner_id", "=", self.env.ref("monthly_settlement.demo_customer_hengda").id), ("state", "=", "to_review")]
+            [
+                ("partner_id", "=", self.env.ref("monthly_settlement.demo_customer_hengda").id),
+                ("state", "=", "to_review"),
+            ]
         )
         self.web_login(self._user("finance"))
         self.call_button(statement, "action_approve")
