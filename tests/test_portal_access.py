@@ -86,9 +86,9 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
             return statement
         statement._mark_sent(date(2026, month + 1, 1))
         if state == "confirmed":
-            statement._portal_confirm("王芳")
+            statement._record_confirmation("王芳")
         elif state == "disputed":
-            statement._portal_dispute({}, "金额不对")
+            statement._record_dispute({}, "金额不对")
         elif state == "deemed":
             statement._transition({"state": "deemed", "answer_date": "2026-11-01 00:00:00"})
         return statement

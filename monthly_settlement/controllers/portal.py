@@ -164,7 +164,7 @@ class MonthlySettlementPortal(CustomerPortal):
         """JSON-RPC, as Odoo's portal signature form posts (a cross-site page cannot send it)."""
         statement = self._statement_sudo(statement_id, access_token)
         try:
-            statement._portal_confirm(
+            statement._record_confirmation(
                 name, signature=signature, ip=request.httprequest.remote_addr, author=self._portal_author(statement)
             )
         except UserError as error:
@@ -183,7 +183,7 @@ class MonthlySettlementPortal(CustomerPortal):
             if re.fullmatch(r"dispute_line_\d+", key)
         }
         try:
-            statement._portal_dispute(line_comments, comment, author=self._portal_author(statement))
+            statement._record_dispute(line_comments, comment, author=self._portal_author(statement))
         except UserError as error:
             request.session["monthly_settlement_dispute_error"] = str(error)
         return request.redirect(statement.get_portal_url())

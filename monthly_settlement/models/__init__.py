@@ -4,9 +4,9 @@ from . import res_partner
 from . import account_move
 from . import mail_mail
 from . import monthly_settlement_engine
-from . import monthly_settlement_statement
 from . import monthly_settlement_statement_send
 from . import monthly_settlement_statement_answer
+from . import monthly_settlement_statement
 from . import monthly_settlement_statement_line
 from . import monthly_settlement_statement_ageing
 from . import monthly_settlement_demo

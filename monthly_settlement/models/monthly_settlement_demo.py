@@ -312,12 +312,18 @@ class MonthlySettlementDemo(models.AbstractModel):
         if target == "sent":
             return
         if target == "confirmed":
-            statement.with_env(finance.env).action_customer_confirmed()
+            # The customer's accountant returned the statement signed and stamped a few days later.
+            contact = statement.partner_id.settlement_contact_ids[:1] or statement.partner_id
+            statement.with_env(finance.env)._record_confirmation(
+                contact.name,
+                channel="stamped_copy",
+                answered_on=min(statement.send_date.date() + timedelta(days=5), today),
+            )
             return
         customer = self._demo_customer_side(statement)
         first_invoice = statement.line_ids.filtered(lambda line: line.line_type == "invoice")[:1]
         if target == "disputed":
-            customer._portal_dispute(
+            customer._record_dispute(
                 {first_invoice.id: "实收数量比送货单少 2 件，请核对签收单。"},
                 "本期有一笔送货数量与我方签收记录不符，核实后请重新出具对账单。",
                 author=customer.partner_id,
@@ -325,7 +331,7 @@ class MonthlySettlementDemo(models.AbstractModel):
             return
         # revised: the customer was right about a price; a discount credit note, a new revision
         # that the customer confirms on the portal.
-        customer._portal_dispute(
+        customer._record_dispute(
             {first_invoice.id: "单价应按合同价 1,250 元结算。"},
             "请按年度框架合同的价格更正后重新发送。",
             author=customer.partner_id,
@@ -336,7 +342,7 @@ class MonthlySettlementDemo(models.AbstractModel):
         revision.with_env(finance_2.env).action_approve()
         revision.with_env(finance_2.env)._mark_sent(today)
         contact = revision.partner_id.settlement_contact_ids[:1] or revision.partner_id
-        self._demo_customer_side(revision)._portal_confirm(contact.name, ip="127.0.0.1", author=contact)
+        self._demo_customer_side(revision)._record_confirmation(contact.name, ip="127.0.0.1", author=contact)
 
     def _demo_customer_side(self, statement):
         """The statement as the portal serves it to the customer (in sudo, in their language)."""

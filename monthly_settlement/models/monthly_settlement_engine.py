@@ -67,22 +67,23 @@ class MonthlySettlementEngine(models.AbstractModel):
         leaves those another run holds. With ``commit`` every batch is committed with cron
         progress, so a run killed halfway resumes with the partners still missing.
 
-        :return: (created statements, number of partners left to another run or a later one)
+        :return: (created statements, partners left to another run or a later one)
         """
         created = self.env["monthly.settlement.statement"]
+        left = self.env["res.partner"]
         pending = list(jobs.items())
-        attempted = left = 0
+        attempted = 0
         for batch in split_every(batch_size, pending):
             new_statements, held_elsewhere = self._generate_batch(dict(batch))
             created |= new_statements
             attempted += len(batch)
-            left += len(held_elsewhere)
+            left |= held_elsewhere
             if commit:
                 time_left = self.env["ir.cron"]._commit_progress(
                     len(batch) - len(held_elsewhere), remaining=len(pending) - attempted
                 )
                 if time_left <= 0:
-                    left += len(pending) - attempted
+                    left |= left.concat(*(partner for partner, _period in pending[attempted:]))
                     break
         return created, left
 
@@ -483,7 +484,9 @@ class MonthlySettlementEngine(models.AbstractModel):
             statement.opening_balance + statement.period_debit - statement.period_credit, statement.closing_balance
         ):
             problems.append(self.env._("%(statement)s: closing ≠ opening + debits − credits.", statement=label))
-        if currency.compare_amounts(sum(statement.line_ids.mapped("amount")), statement.period_debit - statement.period_credit):
+        if currency.compare_amounts(
+            sum(statement.line_ids.mapped("amount")), statement.period_debit - statement.period_credit
+        ):
             problems.append(
                 self.env._("%(statement)s: the lines do not add up to the period's movements.", statement=label)
             )

@@ -32,7 +32,13 @@ USER_EDITABLE_FIELDS = {"note", "user_id", "accountant_id"}
 class MonthlySettlementStatement(models.Model):
     _name = "monthly.settlement.statement"
     _description = "Customer Statement"
-    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "monthly.settlement.statement.send",
+        "monthly.settlement.statement.answer",
+    ]
     _order = "period_end desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["name", "partner_id"]
@@ -85,7 +91,7 @@ class MonthlySettlementStatement(models.Model):
     approve_date = fields.Datetime(string="Approved on", readonly=True, copy=False)
     reject_uid = fields.Many2one("res.users", string="Rejected by", readonly=True, copy=False)
     reject_date = fields.Datetime(string="Rejected on", readonly=True, copy=False)
-    reject_reason = fields.Text(readonly=True, copy=False)
+    reject_reason = fields.Text(string="Rejection Reason", readonly=True, copy=False, tracking=True)
     cancel_uid = fields.Many2one("res.users", string="Cancelled by", readonly=True, copy=False)
     cancel_date = fields.Datetime(string="Cancelled on", readonly=True, copy=False)
 
@@ -212,15 +218,19 @@ class MonthlySettlementStatement(models.Model):
                 )
             )
 
-    def _open_statement_wizard(self, wizard_model, title):
-        """The dialog of ``wizard_model`` on these statements (its ``statement_ids``)."""
+    def _open_statement_wizard(self, wizard_model, title, **defaults):
+        """The dialog of ``wizard_model`` on these statements (its ``statement_ids``), with the
+        other ``defaults`` given."""
         return {
             "type": "ir.actions.act_window",
             "name": title,
             "res_model": wizard_model,
             "view_mode": "form",
             "target": "new",
-            "context": {"default_statement_ids": self.ids},
+            "context": {
+                "default_statement_ids": self.ids,
+                **{f"default_{name}": value for name, value in defaults.items()},
+            },
         }
 
     def _transition(self, vals, stamp=None):
@@ -272,7 +282,7 @@ class MonthlySettlementStatement(models.Model):
             )
         for statement in self.filtered("previous_revision_id"):
             statement.previous_revision_id._transition({"superseded_by_id": statement.id})
-        self._close_review_activities(self.env._("Approved"))
+        self._close_review_activities()
         return True
 
     def action_reject(self):
@@ -286,12 +296,8 @@ class MonthlySettlementStatement(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Say why the statement is rejected."))
         self._transition({"state": "draft", "reject_reason": reason}, stamp="reject")
-        self._close_review_activities(self.env._("Rejected"))
-        for statement in self:
-            statement.message_post(
-                body=self.env._("Rejected: %(reason)s", reason=reason),
-                subtype_xmlid="mail.mt_note",
-            )
+        self._close_review_activities()
+        for statement in self:  # the reason is in the chatter with the state (both tracked)
             if statement.submit_uid:
                 statement._schedule_activity_for(
                     statement.submit_uid, "monthly_settlement.mail_activity_statement_rejected", note=reason
@@ -302,14 +308,14 @@ class MonthlySettlementStatement(models.Model):
         check_settlement_group(self.env, "manager")
         self._check_state({"draft", "to_review", "approved", "sent", "disputed"}, self.env._("cancel"))
         self._transition({"state": "cancel"}, stamp="cancel")
-        self._close_review_activities(self.env._("Cancelled"))
+        self._close_review_activities()
         return True
 
     def action_reopen(self):
         """Back to draft, for a statement cancelled or approved by mistake."""
         check_settlement_group(self.env, "manager")
         self._check_state({"to_review", "approved", "cancel"}, self.env._("reopen"))
-        self._close_review_activities(self.env._("Reopened"))
+        self._close_review_activities()
         self._transition({"state": "draft"})
         return True
 
@@ -365,6 +371,9 @@ class MonthlySettlementStatement(models.Model):
                     "company_id": self.company_id.id,
                     "prefix": "ST/%(year)s/",
                     "padding": 5,
+                    # Numbers without gaps, so that an auditor can account for each: a submission
+                    # that fails after taking a number gives it back.
+                    "implementation": "no_gap",
                 }
             )
         return sequence.next_by_id(sequence_date=self.period_end)
@@ -404,8 +413,10 @@ class MonthlySettlementStatement(models.Model):
             activity_xmlid, user_id=user.id, note=note or "", date_deadline=date_deadline
         )
 
-    def _close_review_activities(self, feedback):
-        self.activity_feedback(["monthly_settlement.mail_activity_statement_review"], feedback=feedback)
+    def _close_review_activities(self):
+        """The review is over (approved, rejected, cancelled...): the other reviewers' requests go
+        away silently, the tracked state change in the chatter says who decided what."""
+        self.activity_unlink(["monthly_settlement.mail_activity_statement_review"])
 
     def _check_consistency(self):
         """Refuse to submit figures that no longer match the books (see the engine)."""
@@ -442,7 +453,7 @@ class MonthlySettlementStatement(models.Model):
         """Generate the statements of the last period closed on or before ``date_to`` of each
         monthly customer among ``partners``, in the current company.
 
-        :return: (created statements, number of partners left to another run or a later one)
+        :return: (created statements, partners left to another run or a later one)
         """
         self.check_access("create")
         engine = self.env["monthly.settlement.engine"]
@@ -465,7 +476,7 @@ class MonthlySettlementStatement(models.Model):
                 "Statements of %s: %s generated, %s customers left to another run or the next one",
                 company.name,
                 len(created),
-                left,
+                len(left),
             )
             if self.env["ir.cron"]._commit_progress() <= 0:
                 return

@@ -1,18 +1,30 @@
 """The customer's answers to a statement: confirmation (on the portal with name and signature,
 or recorded by a reviewer), dispute of lines, and deemed confirmation of unanswered statements."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..tools.access import check_settlement_group
 
+ANSWER_CHANNELS = [
+    ("portal", "Portal"),
+    ("phone", "Phone"),
+    ("letter", "Letter"),
+    ("email", "Email"),
+    ("stamped_copy", "Stamped copy"),
+]
 
-class MonthlySettlementStatement(models.Model):
-    _inherit = "monthly.settlement.statement"
+
+class MonthlySettlementStatementAnswer(models.AbstractModel):
+    """Part of monthly.settlement.statement, which inherits it: the customer's answers, kept apart."""
+
+    _name = "monthly.settlement.statement.answer"
+    _description = "Customer Statement Answers"
 
     confirm_days = fields.Integer(
         string="Deemed Confirmed After (Days)",
@@ -30,86 +42,177 @@ class MonthlySettlementStatement(models.Model):
     )
     confirm_ip = fields.Char(string="Confirmed from (IP)", readonly=True, copy=False)
     dispute_comment = fields.Text(string="Customer's Dispute", readonly=True, copy=False)
-    def _check_portal_answerable(self):
-        if self.state != "sent" or self.superseded_by_id:
-            raise UserError(self.env._("This statement is not waiting for your answer any more."))
+    answer_channel = fields.Selection(
+        ANSWER_CHANNELS, string="Answered by", readonly=True, copy=False, help="How the customer's answer came."
+    )
+    answer_uid = fields.Many2one(
+        "res.users",
+        string="Answer Recorded by",
+        readonly=True,
+        copy=False,
+        help="For answers given outside the portal.",
+    )
+    answer_attachment_id = fields.Many2one(
+        "ir.attachment",
+        string="Customer's Document",
+        readonly=True,
+        copy=False,
+        help="The stamped statement or letter.",
+    )
 
-    def _portal_notified_user(self):
+    # ------------------------------------------------------------------
+    # Recording an answer: on the portal, or by a reviewer for one given another way
+    # ------------------------------------------------------------------
+
+    def _notified_user(self):
+        """Who hears about the customer's answer."""
         return self.accountant_id or self.user_id or self.approve_uid
 
-    def _portal_confirm(self, name, signature=None, ip=None, author=None):
-        """The customer confirms the balance, typing their name (and maybe signing)."""
+    def _check_answerable(self, channel, allowed_states):
+        """The customer answers a sent statement on the portal; a reviewer may also record a
+        confirmation of a disputed or deemed-confirmed statement (the dispute settled)."""
+        if self.superseded_by_id or self.state not in (("sent",) if channel == "portal" else allowed_states):
+            if channel == "portal":
+                raise UserError(self.env._("This statement is not waiting for your answer any more."))
+            self._check_state(allowed_states, self.env._("record an answer for"))
+
+    def _answer_date(self, answered_on):
+        """When the answer was given: now on the portal, the day a reviewer says otherwise (at noon,
+        so that the day reads the same in every time zone)."""
+        if not answered_on:
+            return fields.Datetime.now()
+        if answered_on > fields.Date.context_today(self):
+            raise UserError(self.env._("The customer cannot have answered in the future."))
+        if self.send_date and answered_on < self.send_date.date():
+            raise UserError(
+                self.env._(
+                    "The statement was sent on %(date)s: the customer cannot have answered before.",
+                    date=format_date(self.env, self.send_date),
+                )
+            )
+        return datetime.combine(answered_on, time(12))
+
+    def _answer_values(self, channel, answered_on, attachment):
+        """Who recorded the answer, how and when it came, and the document that proves it."""
+        values = {
+            "answer_date": self._answer_date(answered_on),
+            "answer_channel": channel,
+            "answer_uid": self.env.uid if channel != "portal" else False,
+            "answer_attachment_id": False,
+        }
+        if attachment:
+            name, content = attachment
+            values["answer_attachment_id"] = (
+                self.env["ir.attachment"]
+                .sudo()
+                .create({"name": name, "raw": content, "res_model": self._name, "res_id": self.id})
+                .id
+            )
+        return values
+
+    def _answer_recorded_note(self, channel, answered_on):
+        """How the answer came, for the chatter: nothing to add for the portal."""
+        if channel == "portal":
+            return Markup()
+        channels = dict(self._fields["answer_channel"]._description_selection(self.env))
+        return Markup("<p>%s</p>") % self.env._(
+            "Received by %(channel)s on %(date)s, recorded by %(user)s.",
+            channel=channels[channel],
+            date=format_date(self.env, answered_on or fields.Date.context_today(self)),
+            user=self.env.user.name,
+        )
+
+    def _record_confirmation(
+        self, name, channel="portal", answered_on=None, signature=None, ip=None, author=None, attachment=None
+    ):
+        """The customer confirms the balance: on the portal (typing their name, maybe signing), or by
+        phone, letter, email or a stamped copy that a reviewer records (``attachment``: (name, bytes))."""
         self.ensure_one()
-        self._check_portal_answerable()
+        self._check_answerable(channel, {"sent", "disputed", "deemed"})
         name = (name or "").strip()
         if not name:
-            raise UserError(self.env._("Type your name to confirm the statement."))
+            raise UserError(
+                self.env._("Type your name to confirm the statement.")
+                if channel == "portal"
+                else self.env._("Say who confirmed the statement for the customer.")
+            )
+        values = self._answer_values(channel, answered_on, attachment)
         self._transition(
             {
+                **values,
                 "state": "confirmed",
-                "answer_date": fields.Datetime.now(),
                 "confirm_name": name[:128],
                 "confirm_signature": signature or False,
-                "confirm_ip": ip,
+                "confirm_ip": ip or False,
             }
         )
         self.message_post(
-            body=self.env._("Balance confirmed by %(name)s.", name=name),
-            author_id=(author or self.partner_id).id,
+            body=(Markup("<p>%s</p>") % self.env._("Balance confirmed by %(name)s.", name=name))
+            + self._answer_recorded_note(channel, answered_on),
+            author_id=(author or self.partner_id).id if channel == "portal" else None,
             message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=self._portal_notified_user().partner_id.ids,
+            subtype_xmlid="mail.mt_comment" if channel == "portal" else "mail.mt_note",
+            partner_ids=self._notified_user().partner_id.ids if channel == "portal" else [],
+            attachment_ids=[values["answer_attachment_id"]] if values["answer_attachment_id"] else [],
         )
 
-    def _portal_dispute(self, line_comments, comment, author=None):
-        """The customer disputes lines (``{line_id: comment}``) and/or the whole statement."""
+    def _record_dispute(
+        self, line_comments, comment, channel="portal", answered_on=None, name=None, author=None, attachment=None
+    ):
+        """The customer disputes lines (``{line_id: comment}``) and/or the whole statement, and says
+        why: a reason per flagged line or an overall one is required."""
         self.ensure_one()
-        self._check_portal_answerable()
+        self._check_answerable(channel, {"sent"})
         comment = (comment or "").strip()
+        line_comments = {line_id: (text or "").strip() for line_id, text in line_comments.items()}
         lines = self.line_ids.filtered(lambda line: line.id in line_comments and line.line_type != "opening")
         if len(lines) != len(line_comments):
             raise UserError(self.env._("Some of the flagged lines are not lines of this statement."))
-        if not lines and not comment:
-            raise UserError(self.env._("Flag the lines you disagree with or say what is wrong."))
+        if not comment and not any(line_comments.values()):
+            raise UserError(
+                self.env._("Say what is wrong: a comment on the flagged lines or about the statement as a whole.")
+            )
+        values = self._answer_values(channel, answered_on, attachment)
         for line in lines:
-            line.sudo().write({"is_disputed": True, "dispute_comment": (line_comments[line.id] or "").strip()})
-        self._transition({"state": "disputed", "answer_date": fields.Datetime.now(), "dispute_comment": comment})
+            line.sudo().write({"is_disputed": True, "dispute_comment": line_comments[line.id]})
+        self._transition(
+            {**values, "state": "disputed", "dispute_comment": comment, "confirm_name": (name or "").strip()[:128]}
+        )
         details = Markup("").join(
             Markup("<li>%s %s: %s</li>") % (line.name or "", line.date or "", line.dispute_comment or "")
             for line in lines
         )
-        body = Markup("<p>%s</p>") % self.env._("The customer disputes this statement.")
-        if comment:
-            body += Markup("<p>%s</p>") % comment
-        if details:
-            body += Markup("<ul>%s</ul>") % details
-        self.message_post(
-            body=body,
-            author_id=(author or self.partner_id).id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
+        reasons = (Markup("<p>%s</p>") % comment if comment else Markup()) + (
+            Markup("<ul>%s</ul>") % details if details else Markup()
         )
-        user = self._portal_notified_user()
-        if user:
+        self.message_post(
+            body=Markup("<p>%s</p>") % self.env._("The customer disputes this statement.")
+            + reasons
+            + self._answer_recorded_note(channel, answered_on),
+            author_id=(author or self.partner_id).id if channel == "portal" else None,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment" if channel == "portal" else "mail.mt_note",
+            attachment_ids=[values["answer_attachment_id"]] if values["answer_attachment_id"] else [],
+        )
+        user = self._notified_user()
+        if user and user != self.env.user:
             # The customer's own words; the summary comes in the accountant's language.
-            note = (Markup("<p>%s</p>") % comment if comment else Markup()) + (
-                Markup("<ul>%s</ul>") % details if details else Markup()
-            )
-            self._schedule_activity_for(user, "monthly_settlement.mail_activity_statement_disputed", note=note)
+            self._schedule_activity_for(user, "monthly_settlement.mail_activity_statement_disputed", note=reasons)
 
     def action_customer_confirmed(self):
-        """Record a confirmation the customer gave outside the portal (signed paper)."""
+        """Record a confirmation the customer gave outside the portal: who, when, how, and the
+        stamped copy if there is one."""
         check_settlement_group(self.env, "reviewer")
         self._check_state({"sent", "disputed", "deemed"}, self.env._("record a confirmation for"))
-        self._transition({"state": "confirmed", "answer_date": fields.Datetime.now()})
-        return True
+        return self._open_statement_wizard(
+            "monthly.settlement.answer", self.env._("Customer Confirmed"), kind="confirm"
+        )
 
     def action_customer_disputed(self):
-        """Record a dispute the customer raised outside the portal."""
+        """Record a dispute the customer raised outside the portal: the lines, why, who and how."""
         check_settlement_group(self.env, "reviewer")
         self._check_state({"sent"}, self.env._("record a dispute for"))
-        self._transition({"state": "disputed", "answer_date": fields.Datetime.now()})
-        return True
+        return self._open_statement_wizard("monthly.settlement.answer", self.env._("Customer Disputes"), kind="dispute")
 
     @api.model
     def _cron_deem_confirmed(self):
@@ -125,8 +228,7 @@ class MonthlySettlementStatement(models.Model):
         )
         deemed = sent.filtered(
             lambda statement: (
-                statement.send_date
-                and statement.send_date.date() + timedelta(days=statement.confirm_days) < today
+                statement.send_date and statement.send_date.date() + timedelta(days=statement.confirm_days) < today
             )
         )
         deemed._transition({"state": "deemed", "answer_date": fields.Datetime.now()})

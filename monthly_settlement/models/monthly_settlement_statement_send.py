@@ -12,8 +12,11 @@ from ..tools.cron import process_in_batches
 SEND_BATCH_SIZE = 50
 
 
-class MonthlySettlementStatement(models.Model):
-    _inherit = "monthly.settlement.statement"
+class MonthlySettlementStatementSend(models.AbstractModel):
+    """Part of monthly.settlement.statement, which inherits it: its sending, kept apart."""
+
+    _name = "monthly.settlement.statement.send"
+    _description = "Customer Statement Sending"
 
     send_uid = fields.Many2one("res.users", string="Sent by", readonly=True, copy=False)
     send_date = fields.Datetime(string="Sent on", readonly=True, copy=False)
@@ -26,6 +29,7 @@ class MonthlySettlementStatement(models.Model):
     )
     delivery_error = fields.Text(readonly=True, copy=False)
     delivery_message_id = fields.Many2one("mail.message", string="Statement Email", readonly=True, copy=False)
+
     def action_send(self):
         """Email approved statements to the customer's statement contacts, reports attached."""
         check_settlement_group(self.env, "reviewer")

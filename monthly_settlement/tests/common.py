@@ -131,7 +131,7 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
 
     def _generate(self, partners, date_to, **kwargs):
         statements, left = self.env["monthly.settlement.statement"]._generate_statements(partners, date_to, **kwargs)
-        self.assertEqual(left, 0, "no other run holds these partners")
+        self.assertFalse(left, "no other run holds these partners")
         return statements
 
     @staticmethod

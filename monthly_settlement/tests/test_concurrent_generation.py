@@ -126,9 +126,9 @@ class TestConcurrentGeneration(BaseCase):
         with self.registry.cursor() as cr_first, self.registry.cursor() as cr_second:
             cr_second.execute("SELECT 1")  # the second transaction's snapshot is taken here
             created, left = self._generate(self._env(cr_first), commit=True)
-            self.assertEqual((len(created), left), (CUSTOMERS, 0))
+            self.assertEqual((len(created), len(left)), (CUSTOMERS, 0))
             created, left = self._generate(self._env(cr_second), commit=True)
-            self.assertEqual((len(created), left), (0, CUSTOMERS), "nothing made twice; all left to the first run")
+            self.assertEqual((len(created), len(left)), (0, CUSTOMERS), "nothing made twice; all left to the first run")
         self.assertOneStatementEach()
 
     def test_two_nightly_jobs_share_the_customers(self):
@@ -145,9 +145,9 @@ class TestConcurrentGeneration(BaseCase):
             cr_first.commit()
             # The first worker's next batch: the second's half is done, its own half too.
             more_first, more_left = self._generate(first, commit=True)
-        self.assertEqual((len(made_first), left_first), (CUSTOMERS // 2, 0))
-        self.assertEqual((len(made_second), left_second), (CUSTOMERS // 2, CUSTOMERS // 2))
-        self.assertEqual((len(more_first), more_left), (0, 0), "everything is done, nothing is left to anybody")
+        self.assertEqual((len(made_first), len(left_first)), (CUSTOMERS // 2, 0))
+        self.assertEqual((len(made_second), len(left_second)), (CUSTOMERS // 2, CUSTOMERS // 2))
+        self.assertEqual((len(more_first), len(more_left)), (0, 0), "everything is done, nothing is left to anybody")
         self.assertOneStatementEach()
 
     def test_nightly_job_and_wizard_at_once(self):
@@ -168,27 +168,32 @@ class TestConcurrentGeneration(BaseCase):
                 {"all_partners": False, "partner_ids": [Command.set(self.partner_ids)], "date_to": "2026-11-30"}
             )
             with freeze_time("2026-12-02 10:00:00"):
-                answer = wizard.action_generate()
+                wizard.action_generate()
+            made, result = len(wizard.statement_ids), wizard.result
             cr_user.commit()
-        self.assertEqual(answer["tag"], "display_notification")
-        self.assertIn(str(CUSTOMERS), answer["params"]["message"])
-        self.assertIn("another run", answer["params"]["message"].lower())
+        self.assertEqual(made, 0)
+        self.assertIn(
+            f"another run right now (the nightly job or a colleague): try again in a moment: {CUSTOMERS}", result
+        )
         self.assertOneStatementEach()
 
     def test_two_users_generate_at_once(self):
         """Two users click Generate within a second: the later one reports the other's work."""
         with self.registry.cursor() as cr_first, self.registry.cursor() as cr_second:
             cr_second.execute("SELECT 1")
-            answers = []
+            results = []
             for cr in (cr_first, cr_second):
                 env = self._env(cr, self.user_id)
                 wizard = env["monthly.settlement.generate"].create(
                     {"all_partners": False, "partner_ids": [Command.set(self.partner_ids)], "date_to": "2026-11-30"}
                 )
                 with freeze_time("2026-12-02 10:00:00"):
-                    answers.append(wizard.action_generate())
+                    wizard.action_generate()
+                results.append((len(wizard.statement_ids), wizard.result))
                 cr.commit()
-        self.assertEqual(answers[0]["res_model"], STATEMENT, "the first user sees the statements made")
-        self.assertEqual(answers[1]["tag"], "display_notification")
-        self.assertIn(str(CUSTOMERS), answers[1]["params"]["message"])
+        (made_first, result_first), (made_second, result_second) = results
+        self.assertEqual(made_first, CUSTOMERS)
+        self.assertIn(f"Statements made: {CUSTOMERS}", result_first)
+        self.assertEqual(made_second, 0)
+        self.assertIn(f"try again in a moment: {CUSTOMERS}", result_second, "the later one reports the other's work")
         self.assertOneStatementEach()

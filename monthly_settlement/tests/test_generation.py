@@ -4,7 +4,7 @@ from odoo import api
 from odoo.sql_db import db_connect
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
-from odoo.tools import mute_logger
+from odoo.tools import format_date, mute_logger
 
 from .common import MonthlySettlementCommon
 
@@ -66,7 +66,7 @@ class TestGeneration(MonthlySettlementCommon):
             statements, left = env["monthly.settlement.statement"]._generate_statements(
                 partners.with_env(env), self.d("2026-11-24"), commit=True
             )
-            self.assertEqual((len(statements), left), (len(partners), 0))
+            self.assertEqual((len(statements), len(left)), (len(partners), 0))
             return cr.sql_log_count - before
 
     def test_fixed_number_of_queries_when_committing(self):
@@ -89,7 +89,7 @@ class TestGeneration(MonthlySettlementCommon):
             statements, left = self.env["monthly.settlement.statement"]._generate_statements(
                 self.customers, self.d("2026-11-24"), batch_size=4
             )
-            self.assertEqual(left, 2)
+            self.assertEqual(left, held)
             self.assertEqual(statements.partner_id, self.customers - held)
         finally:
             other.rollback()
@@ -119,19 +119,32 @@ class TestGeneration(MonthlySettlementCommon):
             cron.method_direct_trigger()
         self.assertEqual(len(self._statements_of(self.customers)), 6, "2026-11-25 is older than the look-back")
 
-    def test_wizard(self):
+    def _wizard(self, partners, date_to="2026-11-24"):
         wizard = self.env["monthly.settlement.generate"].create(
-            {
-                "all_partners": False,
-                "partner_ids": [(6, 0, self.customers[:2].ids)],
-                "date_to": "2026-11-24",
-            }
+            {"all_partners": False, "partner_ids": [(6, 0, partners.ids)], "date_to": date_to}
         )
-        action = wizard.action_generate()
-        statements = self.env["monthly.settlement.statement"].search(action["domain"])
-        self.assertEqual(statements.partner_id, self.customers[:2])
-        again = wizard.action_generate()
-        self.assertEqual(again["tag"], "display_notification")
+        wizard.action_generate()
+        return wizard
+
+    def test_wizard_says_what_happened_to_each_customer(self):
+        quiet = self._create_monthly_customer("无业务客户", cutoff_day=25)  # no document at all
+        first = self._wizard(self.customers[:2] | quiet)
+        self.assertEqual(first.statement_ids.partner_id, self.customers[:2])
+        self.assertIn("Statements made: 2", first.result)
+        self.assertIn("Nothing to state: no balance and no posted document in the period: 1", first.result)
+        period = f"{format_date(self.env, self.d('2026-09-26'))} – {format_date(self.env, self.d('2026-10-25'))}"
+        self.assertIn(f"无业务客户 ({period})", first.result)
+        self.assertEqual(
+            self.env["monthly.settlement.statement"].browse(first.action_open_statements()["domain"][0][2]),
+            first.statement_ids,
+        )
+        first.statement_ids[:1].action_cancel()
+        again = self._wizard(self.customers[:3])
+        self.assertEqual(again.statement_ids.partner_id, self.customers[2])
+        self.assertIn("Already had a statement for the period (a cancelled one can be reopened): 2", again.result)
+        cancelled = first.statement_ids[:1]
+        self.assertIn(f'href="/odoo/monthly.settlement.statement/{cancelled.id}"', again.result)
+        self.assertIn("(cancelled)", again.result)
 
     def test_scheduled_action_on_any_day(self):
         """Each night the statements of the periods that closed the day before: around a cut-off,

@@ -254,11 +254,11 @@ class TestReminders(MonthlySettlementCommon):
         statement = self._sent_statement()
         self._run_cron("2026-12-17")
         with freeze_time("2026-12-20 10:00:00"):
-            statement.with_user(self.reviewer).action_customer_disputed()
+            statement.with_user(self.reviewer)._record_dispute({}, "电话告知：单价有误", channel="phone")
         self._run_cron("2026-12-24")
         self._run_cron("2026-12-31")
         self.assertEqual(self._sent_steps(statement), [("2026-12-17", -7)], "no payment asked during the dispute")
-        statement.with_user(self.reviewer).action_customer_confirmed()
+        statement.with_user(self.reviewer)._record_confirmation("周丽", channel="phone")
         self._run_cron("2027-01-02")
         self.assertEqual(self._sent_steps(statement)[-1], ("2027-01-02", 7), "the latest missed step, once")
         self.assertTrue(self._follow_ups(statement))

@@ -63,7 +63,10 @@ class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
             "create",
             [{"all_partners": False, "partner_ids": [Command.set(partners.ids)], "date_to": date_to}],
         )
-        return self.call_button(self.env["monthly.settlement.generate"].browse(wizard_id), "action_generate")
+        wizard = self.env["monthly.settlement.generate"].browse(wizard_id)
+        action = self.call_button(wizard, "action_generate")
+        self.assertEqual((action["res_model"], action["res_id"]), (wizard._name, wizard_id), "the result is shown")
+        return self.call_button(wizard, "action_open_statements")
 
     def test_whole_cycle_as_each_role(self):
         # The salesperson generates both customers' statements and submits the first.

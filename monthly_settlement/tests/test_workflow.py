@@ -50,7 +50,7 @@ class TestWorkflow(MonthlySettlementCommon):
         self.assertFalse(statement.activity_ids.filtered(lambda a: a.activity_type_id == review.activity_type_id))
         for step in (
             lambda record: record._mark_sent(self.d("2026-10-27")),
-            lambda record: record.action_customer_confirmed(),
+            lambda record: record._record_confirmation("周丽", channel="letter"),
         ):
             self._flush_tracking()  # one click, one transaction
             step(statement.with_user(self.reviewer))
@@ -66,6 +66,8 @@ class TestWorkflow(MonthlySettlementCommon):
     def test_reject_needs_a_reason_and_returns_to_draft(self):
         statement = self._draft()
         statement.action_submit()
+        self._flush_tracking()
+        before = statement.sudo().message_ids
         with self.assertRaisesRegex(UserError, "why"):
             statement.with_user(self.reviewer)._reject("  ")
         action = statement.with_user(self.reviewer).action_reject()
@@ -79,8 +81,39 @@ class TestWorkflow(MonthlySettlementCommon):
         self.assertRecordValues(
             statement, [{"state": "draft", "reject_uid": self.reviewer.id, "reject_reason": "客户名称有误"}]
         )
-        self.assertIn("客户名称有误", statement.message_ids[0].body)
         self.assertIn(self.preparer, statement.activity_ids.user_id)
+        self.assertFalse(
+            statement.activity_ids.filtered(lambda activity: activity.activity_type_id.name == "Review Statement"),
+            "nobody is asked to review it any more",
+        )
+        self._flush_tracking()
+        statement.invalidate_recordset(["message_ids"])
+        rejection = statement.sudo().message_ids - before
+        self.assertEqual(len(rejection), 1, "one entry in the chatter for the rejection")
+        self.assertEqual(rejection.author_id, self.reviewer.partner_id)
+        self.assertEqual(
+            set(rejection.tracking_value_ids.mapped("field_id.name")), {"state", "reject_reason"}, "with its reason"
+        )
+        self.assertIn("客户名称有误", rejection.tracking_value_ids.mapped("new_value_text"))
+
+    def test_numbers_have_no_gaps(self):
+        """A submission rolled back after taking its number gives the number back."""
+        self._invoice(self.customer_month_end, "2026-11-03", 700)
+        first, second = self._generate(self.customer_25 | self.customer_month_end, self.d("2026-11-30"))
+        self._invoice(self.customer_month_end, "2026-11-05", 10)
+        first.with_user(self.preparer).action_submit()
+        with self.assertRaises(UserError), self.cr.savepoint():
+            second.with_user(self.preparer).action_submit()  # its books changed: refused
+        with self.assertRaisesRegex(RuntimeError, "undone"), self.cr.savepoint():
+            second.with_user(self.preparer).action_regenerate()
+            second.with_user(self.preparer).action_submit()
+            taken = second.name
+            raise RuntimeError("the transaction is undone after the number was taken")
+        second.with_user(self.preparer).action_regenerate()
+        second.with_user(self.preparer).action_submit()
+        self.assertEqual(second.name, taken, "the number taken by the undone submission is given again")
+        first_number, second_number = (int(statement.name.rsplit("/", 1)[1]) for statement in (first, second))
+        self.assertEqual(second_number, first_number + 1)
 
     def test_user_cannot_approve(self):
         statement = self._draft()
@@ -164,7 +197,7 @@ class TestWorkflow(MonthlySettlementCommon):
         statement.action_submit()
         statement.with_user(self.reviewer).action_approve()
         statement.with_user(self.reviewer)._mark_sent(self.d("2026-10-27"))
-        statement.with_user(self.reviewer).action_customer_disputed()
+        statement.with_user(self.reviewer)._record_dispute({}, "电话告知：少开一张折让单", channel="phone")
         self._refund(self.customer_25, "2026-10-20", 200)
         action = statement.with_user(self.reviewer).action_new_revision()
         revision = self.env["monthly.settlement.statement"].browse(action["res_id"])

@@ -111,7 +111,7 @@ class TestStatementPdf(StatementReportCommon, HttpCase):
         self.env.company.settlement_four_eyes = False
         statement.action_approve()
         statement._mark_sent(self.d("2026-11-01"))
-        statement._portal_confirm("Wang Fang")
+        statement._record_confirmation("Wang Fang")
         text = self._poppler("pdftotext", self._pdf(statement), "-layout")
         for expected in (
             "Statement of Account",

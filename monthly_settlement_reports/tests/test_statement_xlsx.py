@@ -134,7 +134,7 @@ class TestStatementXlsx(StatementReportCommon):
             }
         )
         statement._mark_sent(self.d("2026-11-01"))
-        statement._portal_dispute({}, "金额不对")
+        statement._record_dispute({}, "金额不对")
         self.env.flush_all()
         row = self.env["monthly.settlement.statement.analysis"].search([("statement_id", "=", statement.id)])
         self.assertRecordValues(

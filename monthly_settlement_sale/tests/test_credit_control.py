@@ -180,7 +180,7 @@ class TestCreditControl(MonthlySettlementCommon):
         self.company.write({"settlement_credit_control": "block", "settlement_credit_dispute_days": 10})
         statement = self._sent_statement()
         with freeze_time("2026-12-01 10:00:00"):
-            statement.action_customer_disputed()
+            statement._record_dispute({}, "单价与合同不符")
         with freeze_time("2026-12-11 09:00:00"):
             self.assertFalse(self._order(self.customer_25, 100).settlement_credit_blocked)
         with freeze_time("2026-12-11 11:00:00"):

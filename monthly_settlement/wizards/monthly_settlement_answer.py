@@ -1,0 +1,76 @@
+import base64
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.monthly_settlement_statement_answer import ANSWER_CHANNELS
+
+
+class MonthlySettlementAnswer(models.TransientModel):
+    """A reviewer records the customer's answer given outside the portal: a confirmation (who, when,
+    how, the stamped copy) or a dispute (the lines and why), as the portal would have recorded it."""
+
+    _name = "monthly.settlement.answer"
+    _description = "Record the Customer's Answer"
+
+    statement_ids = fields.Many2many(
+        "monthly.settlement.statement", "monthly_settlement_answer_statement_rel", required=True
+    )
+    kind = fields.Selection([("confirm", "Confirmation"), ("dispute", "Dispute")], required=True, default="confirm")
+    answered_by = fields.Char(
+        string="Answered by", help="The person at the customer's who confirmed or disputed the statement."
+    )
+    answered_on = fields.Date(string="Answer Date", required=True, default=fields.Date.context_today)
+    channel = fields.Selection(
+        [channel for channel in ANSWER_CHANNELS if channel[0] != "portal"], string="Received by", required=True
+    )
+    attachment = fields.Binary(string="Customer's Document", help="The stamped statement, letter or email.")
+    attachment_name = fields.Char()
+    line_ids = fields.One2many("monthly.settlement.answer.line", "answer_id", string="Lines")
+    comment = fields.Text(string="Reason", help="What the customer says is wrong with the statement as a whole.")
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        answers = super().create(vals_list)
+        for answer in answers.filtered(lambda answer: answer.kind == "dispute" and not answer.line_ids):
+            answer.line_ids = [
+                Command.create({"statement_line_id": line.id})
+                for line in answer.statement_ids.line_ids
+                if line.line_type != "opening"
+            ]
+        return answers
+
+    def action_record(self):
+        self.ensure_one()
+        statement = self.statement_ids
+        if len(statement) != 1:
+            raise UserError(self.env._("Record the customer's answer one statement at a time."))
+        attachment = (self.attachment_name or "document", base64.b64decode(self.attachment)) if self.attachment else None
+        if self.kind == "confirm":
+            statement._record_confirmation(
+                self.answered_by, channel=self.channel, answered_on=self.answered_on, attachment=attachment
+            )
+        else:
+            statement._record_dispute(
+                {line.statement_line_id.id: line.comment for line in self.line_ids if line.is_disputed},
+                self.comment,
+                channel=self.channel,
+                answered_on=self.answered_on,
+                name=self.answered_by,
+                attachment=attachment,
+            )
+        return {"type": "ir.actions.act_window_close"}
+
+
+class MonthlySettlementAnswerLine(models.TransientModel):
+    _name = "monthly.settlement.answer.line"
+    _description = "Line of a Recorded Dispute"
+
+    answer_id = fields.Many2one("monthly.settlement.answer", required=True, ondelete="cascade")
+    statement_line_id = fields.Many2one("monthly.settlement.statement.line", required=True, ondelete="cascade")
+    date = fields.Date(related="statement_line_id.date")
+    name = fields.Char(related="statement_line_id.name")
+    amount = fields.Monetary(related="statement_line_id.amount")
+    currency_id = fields.Many2one(related="statement_line_id.currency_id")
+    is_disputed = fields.Boolean(string="Disputed")
+    comment = fields.Char(string="Customer's Comment")
