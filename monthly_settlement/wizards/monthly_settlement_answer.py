@@ -45,7 +45,9 @@ class MonthlySettlementAnswer(models.TransientModel):
         statement = self.statement_ids
         if len(statement) != 1:
             raise UserError(self.env._("Record the customer's answer one statement at a time."))
-        attachment = (self.attachment_name or "document", base64.b64decode(self.attachment)) if self.attachment else None
+        attachment = (
+            (self.attachment_name or "document", base64.b64decode(self.attachment)) if self.attachment else None
+        )
         if self.kind == "confirm":
             statement._record_confirmation(
                 self.answered_by, channel=self.channel, answered_on=self.answered_on, attachment=attachment
