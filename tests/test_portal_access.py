@@ -11,6 +11,8 @@ import json
 import re
 from datetime import date
 
+import lxml.html
+
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -45,6 +47,7 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         ):
             cls.statements[label] = cls._statement_in_state(cls.customer_a, next(months), label)
         superseded = cls.statements["superseded"]
+        cls._refund(cls.customer_a, "2026-09-15", 100)  # what the new revision corrects
         superseded.action_new_revision()
         revision = superseded.search([("previous_revision_id", "=", superseded.id)])
         revision.action_submit()
@@ -100,7 +103,8 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         return self.url_open(url, allow_redirects=False)
 
     def _visitors(self, statement):
-        """(visitor, login, token) -> may this visitor open the statement?"""
+        """(visitor, login, token) -> may this visitor open the statement? A superseded revision's
+        token leads to the current revision (a redirect), checked in test_old_token_and_unknown_ids."""
         visible = statement.state in VISIBLE_STATES and not statement.superseded_by_id
         own = {self.customer_a: "portal_a", self.customer_b: "portal_b"}[statement.partner_id]
         other = "portal_b" if own == "portal_a" else "portal_a"
@@ -123,6 +127,9 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
                 with self.subTest(statement=statement.state, revision=statement.revision, visitor=visitor):
                     self.authenticate(login, login)
                     response = self._get(statement.id, token)
+                    if statement.superseded_by_id and token == statement.access_token:
+                        self.assertEqual(response.status_code, 303)
+                        continue
                     self.assertEqual(response.status_code, 200 if allowed else 404)
                     if allowed:
                         self.assertIn(statement.name, response.text)
@@ -137,7 +144,10 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         new._portal_ensure_token()
         self.assertNotEqual(old.access_token, new.access_token)
         self.authenticate(None, None)
-        self.assertEqual(self._get(old.id, old.access_token).status_code, 404)
+        redirect = self._get(old.id, old.access_token)
+        self.assertEqual(redirect.status_code, 303, "the old email's link leads to the current revision")
+        self.assertTrue(redirect.headers["Location"].endswith(new.get_portal_url()))
+        self.assertEqual(self._get(old.id).status_code, 404)
         self.assertEqual(self._get(new.id, old.access_token).status_code, 404)
         self.assertEqual(self._get(new.id, new.access_token).status_code, 200)
         missing_id = self.env["monthly.settlement.statement"].search([], order="id desc", limit=1).id + 1000
@@ -281,3 +291,23 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
         self.assertEqual(self.url_open(url).status_code, 200)
         other_report = f"/my/statements/{sent.id}?report_id={unrelated.id}"
         self.assertEqual(self.url_open(other_report).status_code, 404, "only the statement's own reports")
+
+    def test_lines_table_columns(self):
+        """Every row of the lines table has a cell per column, the opening balance in the balance
+        column, as on the PDF."""
+        statement = self.statements["sent"]
+        statement._portal_ensure_token()
+        self.authenticate("portal_a", "portal_a")
+        page = lxml.html.fromstring(self._get(statement.id).text)
+        [table] = page.xpath("//table[contains(@class, 'o_statement_lines')]")
+        header = table.xpath("./thead/tr/th")
+        _debit_column, _credit_column, balance_column = (
+            index for index, th in enumerate(header) if "text-end" in th.get("class", "")
+        )
+        rows = table.xpath("./tbody/tr")
+        self.assertEqual(len(rows), len(statement.line_ids))
+        for row, line in zip(rows, statement.line_ids, strict=True):
+            cells = [cell.text_content().strip() for cell in row.xpath("./td")]
+            with self.subTest(line=line.line_type):
+                self.assertEqual(len(cells), len(header))
+                self.assertIn(f"{line.balance:,.2f}", cells[balance_column])

@@ -75,6 +75,7 @@ class TestPortalTour(MonthlySettlementCommon, HttpCase):
         )
         # The customer reads the answer in the statement's conversation on the portal.
         self.start_tour(statement.get_portal_url(), "monthly_settlement_portal_answer", login="wang.fang")
+        self._refund(self.customer_25, "2026-10-12", 200)  # two of the ten pieces were not delivered
         statement.action_new_revision()
         revision = statement.search([("previous_revision_id", "=", statement.id)])
         revision.action_submit()

@@ -28,12 +28,16 @@ class MonthlySettlementPortal(CustomerPortal):
             values["statement_count"] = Statement.search_count([]) if Statement.has_access("read") else 0
         return values
 
-    def _statement_sudo(self, statement_id, access_token):
-        """The statement in sudo if this visitor may see it on the portal, else 404."""
+    def _accessible_statement(self, statement_id, access_token):
+        """The statement in sudo if this visitor may open it (its token, or the customer's own), else 404."""
         try:
-            statement = self._document_check_access(STATEMENT_MODEL, statement_id, access_token)
+            return self._document_check_access(STATEMENT_MODEL, statement_id, access_token)
         except (AccessError, MissingError):
             raise request.not_found() from None
+
+    def _statement_sudo(self, statement_id, access_token):
+        """The statement in sudo if this visitor may see it on the portal, else 404."""
+        statement = self._accessible_statement(statement_id, access_token)
         if not statement.is_on_portal:
             raise request.not_found()
         return statement
@@ -116,7 +120,13 @@ class MonthlySettlementPortal(CustomerPortal):
 
     @http.route(["/my/statements/<int:statement_id>"], type="http", auth="public", website=True)
     def portal_statement_page(self, statement_id, access_token=None, report_id=None, download=False, **kwargs):
-        statement = self._statement_sudo(statement_id, access_token)
+        statement = self._accessible_statement(statement_id, access_token)
+        latest = statement._latest_revision()
+        if latest != statement and latest.is_on_portal:
+            # A link to a revision since replaced (an old email) leads to the statement as it stands now.
+            return request.redirect(latest.get_portal_url())
+        if not statement.is_on_portal:
+            raise request.not_found()
         if report_id and report_id.isdigit():
             return self._statement_report_response(statement, int(report_id), download)
         values = self._get_page_view_values(
@@ -127,6 +137,7 @@ class MonthlySettlementPortal(CustomerPortal):
                 "page_name": "statement",
                 "reports": statement._get_statement_reports(),
                 "dispute_error": request.session.pop("monthly_settlement_dispute_error", None),
+                "earlier_messages": statement._earlier_revision_messages(),
             },
             "my_statements_history",
             False,

@@ -6,6 +6,7 @@ from . import mail_mail
 from . import monthly_settlement_engine
 from . import monthly_settlement_statement_send
 from . import monthly_settlement_statement_answer
+from . import monthly_settlement_statement_revision
 from . import monthly_settlement_statement
 from . import monthly_settlement_statement_line
 from . import monthly_settlement_statement_ageing

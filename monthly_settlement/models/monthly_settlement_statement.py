@@ -38,6 +38,7 @@ class MonthlySettlementStatement(models.Model):
         "mail.activity.mixin",
         "monthly.settlement.statement.send",
         "monthly.settlement.statement.answer",
+        "monthly.settlement.statement.revision",
     ]
     _order = "period_end desc, id desc"
     _check_company_auto = True
@@ -243,13 +244,6 @@ class MonthlySettlementStatement(models.Model):
     # Workflow
     # ------------------------------------------------------------------
 
-    def action_regenerate(self):
-        check_settlement_group(self.env, "user")
-        self._check_draft(self.env._("regenerate"))
-        for statements in self._grouped_by_run():
-            self.env["monthly.settlement.engine"]._regenerate(statements)
-        return True
-
     def action_submit(self):
         check_settlement_group(self.env, "user")
         self._check_state({"draft"}, self.env._("submit"))
@@ -317,41 +311,6 @@ class MonthlySettlementStatement(models.Model):
         self._check_state({"to_review", "approved", "cancel"}, self.env._("reopen"))
         self._close_review_activities()
         self._transition({"state": "draft"})
-        return True
-
-    def action_new_revision(self):
-        """Replace an approved statement by a regenerated draft with the next revision number."""
-        check_settlement_group(self.env, "reviewer")
-        self._check_state({"approved", "sent", "disputed"}, self.env._("revise"))
-        revisions = self.browse()
-        for statement in self:
-            if self.search_count([("previous_revision_id", "=", statement.id)]):
-                raise UserError(
-                    self.env._(
-                        "Statement %(statement)s already has a newer revision.",
-                        statement=statement.display_name,
-                    )
-                )
-            revisions |= (
-                statement.sudo()
-                .copy(
-                    {
-                        "revision": statement.revision + 1,
-                        "previous_revision_id": statement.id,
-                        "name": statement.name,
-                    }
-                )
-                .with_env(self.env)
-            )
-        for statements in revisions._grouped_by_run():
-            self.env["monthly.settlement.engine"]._regenerate(statements)
-        if len(revisions) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": self._name,
-                "res_id": revisions.id,
-                "view_mode": "form",
-            }
         return True
 
     def _get_number(self):

@@ -35,6 +35,12 @@ class MonthlySettlementStatementLine(models.Model):
     balance = fields.Monetary(string="Running Balance")
     debit = fields.Monetary(compute="_compute_debit_credit")
     credit = fields.Monetary(compute="_compute_debit_credit")
+    revision_change = fields.Selection(
+        [("added", "Added"), ("changed", "Changed")],
+        string="Since Last Revision",
+        readonly=True,
+        help="On a new revision: the documents added or changed since the revision it replaces.",
+    )
     is_disputed = fields.Boolean(string="Disputed", readonly=True)
     dispute_comment = fields.Text(string="Customer's Comment", readonly=True)
     currency_id = fields.Many2one(related="statement_id.currency_id")

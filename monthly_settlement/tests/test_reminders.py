@@ -270,6 +270,7 @@ class TestReminders(MonthlySettlementCommon):
         self._run_cron("2026-12-31")
         self.assertTrue(self._follow_ups(old))
         with freeze_time("2027-01-02 10:00:00"):
+            self._refund(self.customer_25, "2026-10-20", 100)  # what the new revision corrects
             new = old.with_user(self.reviewer).action_new_revision()
             new = self.env["monthly.settlement.statement"].browse(new["res_id"])
             new.with_user(self.reviewer).action_submit()

@@ -198,7 +198,9 @@ class TestWorkflow(MonthlySettlementCommon):
         statement.with_user(self.reviewer).action_approve()
         statement.with_user(self.reviewer)._mark_sent(self.d("2026-10-27"))
         statement.with_user(self.reviewer)._record_dispute({}, "电话告知：少开一张折让单", channel="phone")
-        self._refund(self.customer_25, "2026-10-20", 200)
+        with self.assertRaisesRegex(UserError, "Nothing has changed in the books"):
+            statement.with_user(self.reviewer).action_new_revision()
+        credit_note = self._refund(self.customer_25, "2026-10-20", 200)
         action = statement.with_user(self.reviewer).action_new_revision()
         revision = self.env["monthly.settlement.statement"].browse(action["res_id"])
         self.assertRecordValues(
@@ -214,6 +216,11 @@ class TestWorkflow(MonthlySettlementCommon):
             ],
         )
         self.assertFalse(statement.superseded_by_id, "the old one stands until the revision is approved")
+        added = revision.line_ids.filtered(lambda line: line.revision_change == "added")
+        self.assertEqual(added.move_id, credit_note, "the credit note is what the revision adds")
+        self.assertFalse(revision.line_ids.filtered(lambda line: line.revision_change == "changed"))
+        note = revision.message_ids[0].body
+        self.assertRegex(note, r"1,000\.00.*→.*800\.00", "the chatter says what the revision changed")
         with self.assertRaisesRegex(UserError, "already has a newer revision"):
             statement.with_user(self.reviewer).action_new_revision()
         revision.with_user(self.preparer).action_submit()
@@ -246,3 +253,16 @@ class TestWorkflow(MonthlySettlementCommon):
             statement.with_user(outsider).read(["closing_balance"])
         with self.assertRaises(AccessError):
             statement.line_ids.with_user(outsider).read(["amount"])
+
+    def test_regenerate_says_what_changed(self):
+        statement = self._draft()
+        answer = statement.action_regenerate()
+        self.assertEqual(answer["params"]["message"], "Regenerated: nothing has changed in the books.")
+        self._invoice(self.customer_25, "2026-10-12", 50)
+        answer = statement.action_regenerate()
+        self.assertEqual(answer["params"]["message"], "Regenerated: what changed is in the chatter.")
+        note = statement.message_ids[0]
+        self.assertIn("What changed", note.body)
+        self.assertIn("Added", note.body)
+        self.assertEqual(statement.closing_balance, 1050)
+        self.assertFalse(statement.line_ids.filtered("revision_change"), "only a revision marks its lines")
