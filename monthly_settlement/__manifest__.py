@@ -2,7 +2,7 @@
     "name": "Monthly Settlement",
     "summary": "Settlement terms for monthly customers (月结), due dates by settlement "
     "period, stored customer statements with review workflow",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/monthly-settlement/monthly_settlement",
     "author": "monthly_settlement developers",
@@ -15,6 +15,7 @@
         "data/ir_cron_data.xml",
         "data/mail_template_data.xml",
         "data/mail_template_reminder_data.xml",
+        "data/mail_template_follow_up_data.xml",
         "data/monthly_settlement_reminder_step_data.xml",
         "views/monthly_settlement_statement_views.xml",
         "views/res_partner_views.xml",

@@ -8,6 +8,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.tools import file_open
 
+from .monthly_settlement_reminder_step import REMINDER_KINDS
+
 _logger = logging.getLogger(__name__)
 
 # (customer xmlid, invoice amounts in the invoice currency, used in turn)
@@ -26,7 +28,8 @@ DEMO_PER_INVOICE_CUSTOMER = "demo_customer_per_invoice"
 DEMO_USD_CUSTOMER = "demo_customer_huanqiu"
 # Where in a period its invoices fall, as shares of the period's length.
 DEMO_INVOICE_SHARES = (0.05, 0.3, 0.55, 0.8)
-# Days of reminder history the demo replays (the overdue step is a week after the due date).
+# Days of reminder history the demo replays (the overdue payment step is a week after the due
+# date; the follow-ups of statements sent up to 40 days ago are caught up on the first day).
 DEMO_REMINDER_DAYS = 40
 DEMO_PRODUCTS = [("工业控制板卡", 1280.0), ("传感器模组", 356.0), ("技术服务费", 800.0)]
 # Where each customer's last three closed periods stand (oldest first); unlisted customers
@@ -100,7 +103,7 @@ class MonthlySettlementDemo(models.AbstractModel):
             self._demo_documents(customers[xmlid], currency, amounts, products, today, random.Random(xmlid))
         self._demo_per_invoice_documents(customers[DEMO_PER_INVOICE_CUSTOMER], products, today)
         self._demo_statements(customers, today)
-        self._demo_payment_reminders(today)
+        self._demo_reminders(today)
 
     def _demo_company(self, company):
         """A Shanghai trading company; staff and the administrator work in it."""
@@ -276,12 +279,16 @@ class MonthlySettlementDemo(models.AbstractModel):
                     self._demo_advance(statement, exceptions.get(xmlid, target), today)
         self.env["monthly.settlement.statement"]._cron_deem_confirmed()
 
-    def _demo_payment_reminders(self, today):
-        """The reminders of the last weeks, as if the scheduled action had run every day."""
+    def _demo_reminders(self, today):
+        """The payment reminders and confirmation follow-ups of the last weeks (and the
+        activities of statements left unanswered after them), as if both scheduled actions had
+        run every day."""
         reminders = self.env["monthly.settlement.reminder"]
         for days_back in range(DEMO_REMINDER_DAYS, -1, -1):
             day = today - timedelta(days=days_back)
-            reminders._send_reminders(reminders._prepare_payment_reminders(day), day)
+            for kind, _label in REMINDER_KINDS:
+                for items, process in reminders._get_daily_work(kind, day):
+                    process(items)
 
     def _demo_advance(self, statement, target, today):
         """Walk a statement to ``target``, each step by the user whose job it is."""

@@ -1,5 +1,6 @@
-"""The customer's answers to a statement: confirmation (on the portal with name and signature,
-or recorded by a reviewer), dispute of lines, and deemed confirmation of unanswered statements."""
+"""The customer's answers to a statement: waiting for them, confirmation (on the portal with name
+and signature, or recorded by a reviewer), dispute of lines, and deemed confirmation of unanswered
+statements. The emails that chase an answer are confirmation follow-ups (monthly.settlement.reminder)."""
 
 from datetime import datetime, time, timedelta
 
@@ -59,6 +60,52 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
         copy=False,
         help="The stamped statement or letter.",
     )
+    is_awaiting_answer = fields.Boolean(
+        string="Waiting for the Customer",
+        compute="_compute_is_awaiting_answer",
+        store=True,
+        index=True,
+        help="Sent, and neither confirmed nor disputed yet (nor replaced by a newer revision): the "
+        "customer's answer is awaited and confirmation follow-ups chase it.",
+    )
+    days_since_sent = fields.Integer(
+        string="Days Since Sending",
+        compute="_compute_days_since_sent",
+        help="Days from the day the statement was sent to today.",
+    )
+    unanswered_activity_date = fields.Date(
+        string="Unanswered After Follow-ups On",
+        readonly=True,
+        copy=False,
+        help="The day after the last confirmation follow-up, still without an answer: the responsible "
+        "accountant (else the salesperson) was asked to call the customer.",
+    )
+
+    @api.depends("is_with_customer", "state")
+    def _compute_is_awaiting_answer(self):
+        for statement in self:
+            statement.is_awaiting_answer = statement.is_with_customer and statement.state == "sent"
+
+    @api.depends("send_date")
+    @api.depends_context("tz")
+    def _compute_days_since_sent(self):
+        today = fields.Date.context_today(self)
+        for statement in self:
+            statement.days_since_sent = (today - statement._get_send_day()).days if statement.send_date else 0
+
+    def _get_send_day(self):
+        """The day the statement was sent: what confirmation follow-ups and deemed confirmation
+        count from."""
+        self.ensure_one()
+        return self.send_date and self.send_date.date()
+
+    def _get_deemed_date(self):
+        """The last day the customer has to answer (send day + the days frozen on the statement):
+        unanswered, it counts as confirmed from the next day on. None when silence never confirms."""
+        self.ensure_one()
+        if not (self.confirm_days and self.send_date):
+            return None
+        return self._get_send_day() + timedelta(days=self.confirm_days)
 
     # ------------------------------------------------------------------
     # Recording an answer: on the portal, or by a reviewer for one given another way
@@ -71,9 +118,10 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
     def _check_answerable(self, channel, allowed_states):
         """The customer answers a sent statement on the portal; a reviewer may also record a
         confirmation of a disputed or deemed-confirmed statement (the dispute settled)."""
-        if self.superseded_by_id or self.state not in (("sent",) if channel == "portal" else allowed_states):
-            if channel == "portal":
+        if channel == "portal":
+            if not self.is_awaiting_answer:
                 raise UserError(self.env._("This statement is not waiting for your answer any more."))
+        else:
             self._check_state(allowed_states, self.env._("record an answer for"))
 
     def _answer_date(self, answered_on):
@@ -219,18 +267,8 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
         """Statements the customer left unanswered longer than their terms allow count as
         confirmed (逾期未回复视为确认): from the day after the last day to answer."""
         today = fields.Date.context_today(self)
-        sent = self.search(
-            [
-                ("state", "=", "sent"),
-                ("superseded_by_id", "=", False),
-                ("confirm_days", ">", 0),
-            ]
-        )
-        deemed = sent.filtered(
-            lambda statement: (
-                statement.send_date and statement.send_date.date() + timedelta(days=statement.confirm_days) < today
-            )
-        )
+        sent = self.search([("is_awaiting_answer", "=", True), ("confirm_days", ">", 0), ("send_date", "!=", False)])
+        deemed = sent.filtered(lambda statement: statement._get_deemed_date() < today)
         deemed._transition({"state": "deemed", "answer_date": fields.Datetime.now()})
         template = self.env.ref("monthly_settlement.mail_template_statement_deemed")
         for statement in deemed:

@@ -44,7 +44,9 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
         for statement in self:
             if self.search_count([("previous_revision_id", "=", statement.id)]):
                 raise UserError(
-                    self.env._("Statement %(statement)s already has a newer revision.", statement=statement.display_name)
+                    self.env._(
+                        "Statement %(statement)s already has a newer revision.", statement=statement.display_name
+                    )
                 )
         self._check_books_changed()
         revisions = self.browse()
@@ -56,7 +58,12 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
         for revision in revisions:
             revision._note_changes(revision.previous_revision_id._snapshot())
         if len(revisions) == 1:
-            return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": revisions.id, "view_mode": "form"}
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": self._name,
+                "res_id": revisions.id,
+                "view_mode": "form",
+            }
         return True
 
     def _check_books_changed(self):
@@ -90,9 +97,7 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
         self.ensure_one()
         return {
             "lines": {
-                line.move_id.id: (line.name, line.amount, line.open_amount)
-                for line in self.line_ids
-                if line.move_id
+                line.move_id.id: (line.name, line.amount, line.open_amount) for line in self.line_ids if line.move_id
             },
             "opening": self.opening_balance,
             "closing": self.closing_balance,
@@ -138,7 +143,10 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
         def amount(value):
             return format_amount(self.env, value, currency)
 
-        items = [self.env._("Added: %(document)s, %(amount)s", document=line.name, amount=amount(line.amount)) for line in added]
+        items = [
+            self.env._("Added: %(document)s, %(amount)s", document=line.name, amount=amount(line.amount))
+            for line in added
+        ]
         items += [
             self.env._(
                 "Changed: %(document)s, %(old)s → %(new)s, open %(old_open)s → %(new_open)s",
@@ -150,12 +158,17 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
             )
             for line, old in changed
         ]
-        items += [self.env._("Removed: %(document)s, %(amount)s", document=old[0], amount=amount(old[1])) for old in removed]
+        items += [
+            self.env._("Removed: %(document)s, %(amount)s", document=old[0], amount=amount(old[1])) for old in removed
+        ]
         title = self.env._(
-            "What changed: closing balance %(old)s → %(new)s.", old=amount(before["closing"]), new=amount(self.closing_balance)
+            "What changed: closing balance %(old)s → %(new)s.",
+            old=amount(before["closing"]),
+            new=amount(self.closing_balance),
         )
         self.message_post(
-            body=Markup("<p>%s</p><ul>%s</ul>") % (title, Markup().join(Markup("<li>%s</li>") % item for item in items)),
+            body=Markup("<p>%s</p><ul>%s</ul>")
+            % (title, Markup().join(Markup("<li>%s</li>") % item for item in items)),
             subtype_xmlid="mail.mt_note",
         )
         return True

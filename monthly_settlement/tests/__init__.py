@@ -6,3 +6,4 @@ from . import test_generation
 from . import test_workflow
 from . import test_sending
 from . import test_reminders
+from . import test_confirmation_follow_ups

@@ -26,6 +26,16 @@ class Inbox:
         self.messages.append((list(envelope.rcpt_tos), parsed))
         return "250 Message accepted for delivery"
 
+    def received(self, addresses):
+        """{address: [(subject, HTML body)]} of what each of ``addresses`` received, in order
+        (subjects unfolded: a long one comes folded over two header lines)."""
+        received = {}
+        for recipients, mail in self.messages:
+            for recipient in set(recipients) & set(addresses):
+                subject = " ".join(str(mail["Subject"]).split())
+                received.setdefault(recipient, []).append((subject, mail.get_body(("html", "plain")).get_content()))
+        return received
+
 
 def _free_port():
     with socket.socket() as probe:
@@ -58,3 +68,11 @@ def deliver_to_local_smtp(env):
     finally:
         server.unlink()  # a later sink gets a new port
         controller.stop()
+
+
+def run_mail_queue(case):
+    """Run Odoo's mail queue (its scheduled action) in ``case``, delivering over SMTP to a local
+    server; returns its ``Inbox``."""
+    with deliver_to_local_smtp(case.env) as inbox, case.enter_registry_test_mode():
+        case.env.ref("mail.ir_cron_mail_scheduler_action").method_direct_trigger()
+    return inbox

@@ -3,7 +3,7 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
 from .common import MonthlySettlementCommon
-from .smtp_sink import deliver_to_local_smtp
+from .smtp_sink import run_mail_queue
 
 
 @tagged("post_install", "-at_install")
@@ -54,14 +54,9 @@ class TestReminders(MonthlySettlementCommon):
 
     def _deliver(self):
         """Run the mail queue over SMTP to a local server; returns {customer address: [subject]}."""
-        with deliver_to_local_smtp(self.env) as inbox, self.enter_registry_test_mode():
-            self.env.ref("mail.ir_cron_mail_scheduler_action").method_direct_trigger()
-        delivered = {}
-        for recipients, mail in inbox.messages:
-            for recipient in recipients:
-                delivered.setdefault(recipient, []).append(str(mail["Subject"]))
         # The salesperson follows the statement: their copies and assignment notices are Odoo's.
-        return {address: subjects for address, subjects in delivered.items() if address in self.customer_addresses}
+        received = run_mail_queue(self).received(self.customer_addresses)
+        return {address: [subject for subject, _body in mails] for address, mails in received.items()}
 
     def _sent_steps(self, statement):
         return [(str(reminder.date), reminder.step_id.days) for reminder in statement.reminder_ids.sorted("date")]
@@ -74,13 +69,17 @@ class TestReminders(MonthlySettlementCommon):
         )
 
     def test_default_schedule_for_every_company(self):
-        steps = self.env["monthly.settlement.reminder.step"].search([("company_id", "=", self.env.company.id)])
+        steps = self.env["monthly.settlement.reminder.step"].search(
+            [("company_id", "=", self.env.company.id), ("kind", "=", "payment")]
+        )
         self.assertEqual(steps.mapped("days"), [-7, 0, 7, 30])
         self.assertEqual(steps.mapped("display_name")[:2], ["7 days before the due date", "On the due date"])
         self.assertTrue(all(step.mail_template_id.model == "monthly.settlement.statement" for step in steps))
         company = self.env["res.company"].create({"name": "上海新公司"})
         self.assertEqual(
-            self.env["monthly.settlement.reminder.step"].search([("company_id", "=", company.id)]).mapped("days"),
+            self.env["monthly.settlement.reminder.step"]
+            .search([("company_id", "=", company.id), ("kind", "=", "payment")])
+            .mapped("days"),
             [-7, 0, 7, 30],
         )
 
