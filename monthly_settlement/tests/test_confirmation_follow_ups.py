@@ -189,7 +189,7 @@ class TestConfirmationFollowUps(MonthlySettlementCommon, WebClientCase):
         statement = self._sent_statement(self.english)
         self._run_cron(FIRST_DAY)
         with freeze_time("2026-12-02 10:00:00"):
-            statement.sudo()._portal_confirm("王会计")
+            statement.sudo()._record_confirmation("王会计")
         self._run_cron_daily("2026-12-03", "2026-12-10")
         self.assertEqual(self._follow_ups(statement), self._expected_days(skip=(10,)))
         self.assertFalse(self._unanswered_activities(statement))
@@ -197,7 +197,7 @@ class TestConfirmationFollowUps(MonthlySettlementCommon, WebClientCase):
     def test_dispute_stops_the_follow_ups(self):
         statement = self._sent_statement(self.english)
         with freeze_time("2026-11-28 10:00:00"):
-            statement.with_user(self.reviewer).action_customer_disputed()
+            statement.with_user(self.reviewer)._record_dispute({}, "Phone call: one invoice is twice", channel="phone")
         self._run_cron_daily("2026-11-29", "2026-12-10")
         self.assertFalse(statement.reminder_ids)
         self.assertFalse(self._unanswered_activities(statement))
@@ -265,7 +265,7 @@ class TestConfirmationFollowUps(MonthlySettlementCommon, WebClientCase):
             activity.summary, "Call the customer about the unanswered statement", "in English, as they read"
         )
         with freeze_time("2026-12-07 10:00:00"):
-            statement.with_user(self.reviewer).action_customer_confirmed()
+            statement.with_user(self.reviewer)._record_confirmation("Mr Chan", channel="phone")
         self._run_cron("2026-12-08")
         self.assertFalse(self._unanswered_activities(statement), "answered: nothing left to chase")
 
@@ -274,6 +274,7 @@ class TestConfirmationFollowUps(MonthlySettlementCommon, WebClientCase):
         old = self._sent_statement(self.english)
         self._run_cron(FIRST_DAY)
         with freeze_time("2026-12-01 10:00:00"):
+            self._refund(self.english, "2026-10-12", 100)  # what the new revision corrects
             new = self.env[STATEMENT].browse(old.with_user(self.reviewer).action_new_revision()["res_id"])
             new.with_user(self.reviewer).action_submit()
             new.action_approve()  # four eyes: the manager approves what the reviewer prepared
@@ -288,14 +289,15 @@ class TestConfirmationFollowUps(MonthlySettlementCommon, WebClientCase):
         days since sending."""
         waiting = self._sent_statement(self.english)
         confirmed = self._sent_statement(self._new_customer("已确认客户"))
-        confirmed.with_user(self.reviewer).action_customer_confirmed()
+        confirmed.with_user(self.reviewer)._record_confirmation("王会计", channel="stamped_copy")
         disputed = self._sent_statement(self._new_customer("有异议客户"))
-        disputed.with_user(self.reviewer).action_customer_disputed()
+        disputed.with_user(self.reviewer)._record_dispute({}, "电话告知：金额有误", channel="phone")
         approved = self._generate(self._new_customer("已审核客户"), self.d("2026-11-24"))
         approved.action_submit()
         approved.with_user(self.reviewer).action_approve()
         replaced = self._sent_statement(self.chinese, sent_on="2026-11-26")
         with freeze_time("2026-11-28 10:00:00"):
+            self._refund(self.chinese, "2026-10-12", 100)  # what the new revision corrects
             revision = self.env[STATEMENT].browse(replaced.with_user(self.reviewer).action_new_revision()["res_id"])
             revision.with_user(self.reviewer).action_submit()
             revision.action_approve()

@@ -99,7 +99,11 @@ class TestWorkflow(MonthlySettlementCommon):
     def test_numbers_have_no_gaps(self):
         """A submission rolled back after taking its number gives the number back."""
         self._invoice(self.customer_month_end, "2026-11-03", 700)
-        first, second = self._generate(self.customer_25 | self.customer_month_end, self.d("2026-11-30"))
+        statements = self._generate(self.customer_25 | self.customer_month_end, self.d("2026-11-30"))
+        first, second = (
+            statements.filtered(lambda s, c=customer: s.partner_id == c)
+            for customer in (self.customer_25, self.customer_month_end)
+        )
         self._invoice(self.customer_month_end, "2026-11-05", 10)
         first.with_user(self.preparer).action_submit()
         with self.assertRaises(UserError), self.cr.savepoint():
