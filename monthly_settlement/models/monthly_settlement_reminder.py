@@ -194,7 +194,7 @@ class MonthlySettlementReminder(models.Model):
         due_steps = {}
         for statement in statements:
             elapsed = (today - steps._get_start_date(statement)).days
-            due = [step for step in steps if step.days <= elapsed and step._is_for(statement)]
+            due = [step for step in steps if step.days <= elapsed and step._is_for(statement, elapsed)]
             if due and (statement.id, due[-1].id) not in sent:
                 due_steps[statement] = due[-1]
         return due_steps

@@ -131,11 +131,16 @@ class MonthlySettlementReminderStep(models.Model):
             return statement._get_send_day()
         return statement.date_due
 
-    def _is_for(self, statement):
-        """Whether ``statement`` may get this step. A follow-up asks for an answer only on a day
-        before the statement would be deemed confirmed; payment reminders have no such limit."""
+    def _is_for(self, statement, elapsed):
+        """Whether ``statement`` may get this step ``elapsed`` days after the day steps count from.
+        A follow-up asks for an answer only on a day before the statement would be deemed
+        confirmed. A payment reminder says only what is true the day it goes out: one before or
+        on the due date ("falls due soon", "due today") is not sent once the due date has
+        passed; a missed one gives way to the next step that applies."""
         self.ensure_one()
-        deemed = self.kind == "confirmation" and statement._get_deemed_date()
+        if self.kind == "payment":
+            return self.days > 0 or elapsed <= 0
+        deemed = statement._get_deemed_date()
         return not deemed or self._get_start_date(statement) + timedelta(days=self.days) < deemed
 
     def _is_shared_by_revisions(self):

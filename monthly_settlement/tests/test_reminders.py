@@ -249,6 +249,17 @@ class TestReminders(MonthlySettlementCommon):
             },
         )
 
+    def test_late_reminder_says_only_what_is_true(self):
+        """The statement falls due on 2026-12-24. A job that first runs on 2026-12-27 does not say
+        it "falls due today": nothing goes out until the overdue step applies, on 2026-12-31."""
+        statement = self._sent_statement()
+        self.assertEqual(statement.date_due, self.d("2026-12-24"))
+        self._run_cron("2026-12-27")
+        self.assertFalse(statement.reminder_ids, "neither 'falls due soon' nor 'due today' is true any more")
+        self._run_cron("2026-12-31")
+        self.assertEqual(self._sent_steps(statement), [("2026-12-31", 7)])
+        self.assertIn("overdue", statement.reminder_ids.message_id.subject.lower())
+
     def test_disputed_statement_waits_for_its_answer(self):
         statement = self._sent_statement()
         self._run_cron("2026-12-17")
