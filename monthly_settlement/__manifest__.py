@@ -27,6 +27,7 @@
         "wizards/monthly_settlement_reject_views.xml",
         "wizards/monthly_settlement_mark_sent_views.xml",
         "wizards/monthly_settlement_answer_views.xml",
+        "wizards/monthly_settlement_send_views.xml",
         "views/monthly_settlement_portal_templates.xml",
         "views/monthly_settlement_menus.xml",
     ],

@@ -14,7 +14,9 @@
         "report/monthly_settlement_statement_report.xml",
         "report/monthly_settlement_statement_templates.xml",
         "views/monthly_settlement_statement_analysis_views.xml",
+        "views/monthly_settlement_statement_views.xml",
         "wizards/monthly_settlement_ageing_report_views.xml",
+        "wizards/monthly_settlement_print_post_views.xml",
     ],
     "auto_install": True,
 }

@@ -43,7 +43,7 @@ class TestPortalTour(MonthlySettlementCommon, HttpCase):
 
     def _email_link(self, statement):
         """Send the statement and return the path of the link in the email as delivered over SMTP."""
-        statement.action_send()
+        statement._send()
         with deliver_to_local_smtp(self.env) as inbox:
             self.env["mail.mail"].sudo().search([("state", "=", "outgoing")]).send()
         self.assertEqual(statement.state, "sent")

@@ -144,7 +144,14 @@ class MonthlySettlementStatement(models.Model):
     @api.depends("is_with_customer", "partner_id.settlement_delivery_portal")
     def _compute_is_on_portal(self):
         for statement in self:
-            statement.is_on_portal = statement.is_with_customer and statement.partner_id.settlement_delivery_portal
+            statement.is_on_portal = statement.is_with_customer and statement._uses_portal()
+
+    def _uses_portal(self):
+        """The customer has Publish on Portal among their delivery channels: the statement goes
+        on the portal once sent, and its emails and PDF link to it (with a QR code). Without it
+        they carry no link and the customer answers by email or on the signed paper."""
+        self.ensure_one()
+        return self.partner_id.settlement_delivery_portal
 
     def _compute_access_url(self):
         result = super()._compute_access_url()

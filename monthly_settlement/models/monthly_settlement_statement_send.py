@@ -1,15 +1,19 @@
-"""Sending statements: by email (reports attached, delivery followed up to the mail server's
-answer) and on paper (the reviewer records when it was handed over or posted)."""
+"""Sending statements: by email (previewed in the send dialog, reports attached, delivery followed
+up to the mail server's answer) and on paper (printed for post with the paper contact's address, or
+handed over, the reviewer recording the day)."""
 
 from datetime import datetime, time
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools.access import check_settlement_group
 from ..tools.cron import process_in_batches
 
 SEND_BATCH_SIZE = 50
+STATEMENT_TEMPLATE = "monthly_settlement.mail_template_statement"
+# What a report renders to, for the names of the files the send dialog announces.
+REPORT_EXTENSIONS = {"qweb-pdf": "pdf", "qweb-html": "html", "qweb-text": "txt"}
 
 
 class MonthlySettlementStatementSend(models.AbstractModel):
@@ -29,13 +33,57 @@ class MonthlySettlementStatementSend(models.AbstractModel):
     )
     delivery_error = fields.Text(readonly=True, copy=False)
     delivery_message_id = fields.Many2one("mail.message", string="Statement Email", readonly=True, copy=False)
+    post_date = fields.Date(
+        string="Posted on",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="The day the paper statement was printed for post and posted to the customer.",
+    )
+    is_to_print = fields.Boolean(
+        string="To Print for Post",
+        compute="_compute_is_to_print",
+        store=True,
+        index=True,
+        help="The customer gets statements on paper and this one is approved (or already emailed) and "
+        "not posted yet: it stays in the To Print list until Print for Post records its posting.",
+    )
+
+    @api.depends("state", "superseded_by_id", "delivery_state", "post_date", "partner_id.settlement_delivery_paper")
+    def _compute_is_to_print(self):
+        for statement in self:
+            # A statement marked as sent by hand was handed over: only emailed ones still go by post.
+            waiting = statement.state == "approved" or (
+                statement.state == "sent" and statement.delivery_state == "sent"
+            )
+            statement.is_to_print = bool(
+                waiting
+                and statement.partner_id.settlement_delivery_paper
+                and not statement.post_date
+                and not statement.superseded_by_id
+            )
+
+    # ------------------------------------------------------------------
+    # Email
+    # ------------------------------------------------------------------
 
     def action_send(self):
-        """Email approved statements to the customer's statement contacts, reports attached."""
+        """The send dialog: the email of one statement to check and edit, or a summary of several."""
         check_settlement_group(self.env, "reviewer")
         self._check_state({"approved"}, self.env._("send"))
+        return self._open_statement_wizard("monthly.settlement.send", self.env._("Send by Email"))
+
+    def _send(self, subject=None, body=None, recipients=None):
+        """Email approved statements (what the send dialog's Send does). ``subject``, ``body`` and
+        ``recipients`` replace the template's for a single statement, as the reviewer edited them."""
+        check_settlement_group(self.env, "reviewer")
+        self._check_state({"approved"}, self.env._("send"))
+        if subject is not None or body is not None or recipients is not None:
+            self.ensure_one()
+            if subject is not None and not subject.strip():
+                raise UserError(self.env._("Give the statement email a subject."))
         for statement in self:
-            if not statement._get_statement_recipients().filtered("email"):
+            if not (recipients if recipients is not None else statement._get_statement_recipients()).filtered("email"):
                 raise UserError(
                     self.env._(
                         "%(customer)s has no statement contact with an email address: add one on the "
@@ -43,23 +91,53 @@ class MonthlySettlementStatementSend(models.AbstractModel):
                         customer=statement.partner_id.display_name,
                     )
                 )
-        self._send_by_email()
+        self._send_by_email(subject=subject, body=body, recipients=recipients)
         return True
 
     def _get_statement_recipients(self):
         self.ensure_one()
         return self.partner_id.settlement_contact_ids or self.partner_id
 
+    def _get_statement_email_values(self, names=("subject", "body", "email_from")):
+        """Subject, body and sender of the statement email, rendered from its template in the
+        customer's statement language: what the send dialog shows, and what goes unless edited."""
+        self.ensure_one()
+        template = self.env.ref(STATEMENT_TEMPLATE).sudo()
+        lang = self._get_statement_lang()
+        template_fields = {"subject": "subject", "body": "body_html", "email_from": "email_from"}
+        return {
+            name: template._render_field(
+                template_fields[name],
+                self.ids,
+                set_lang=lang,
+                options={"post_process": True} if name == "body" else None,
+            )[self.id]
+            for name in names
+        }
+
+    def _get_statement_attachment_name(self, extension):
+        """File name of a statement report attached to its email (in the statement language)."""
+        self.ensure_one()
+        statement = self.with_context(lang=self._get_statement_lang())
+        return f"{statement._get_report_base_filename()}.{extension}"
+
+    def _get_statement_attachment_names(self):
+        """Names of the files the statement email carries (see `_get_statement_reports`)."""
+        self.ensure_one()
+        return [
+            self._get_statement_attachment_name(REPORT_EXTENSIONS.get(report.report_type, report.report_type))
+            for report in self._get_statement_reports()
+        ]
+
     def _render_statement_attachments(self):
         """Attachments of the statement's reports (see `_get_statement_reports`)."""
         self.ensure_one()
         attachments = self.env["ir.attachment"]
-        base_name = self._get_report_base_filename()
         for report in self._get_statement_reports():
             content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids)
             attachments |= attachments.create(
                 {
-                    "name": f"{base_name}.{extension}",
+                    "name": self._get_statement_attachment_name(extension),
                     "raw": content,
                     "res_model": self._name,
                     "res_id": self.id,
@@ -67,29 +145,47 @@ class MonthlySettlementStatementSend(models.AbstractModel):
             )
         return attachments
 
-    def _send_by_email(self):
+    def _send_by_email(self, subject=None, body=None, recipients=None):
         """Post the statement email in the chatter; it goes out after the transaction (or with
         the mail queue), and the statement counts as sent only once every email went out
-        (see `_update_delivery_state`, called when mails are processed)."""
-        template = self.env.ref("monthly_settlement.mail_template_statement")
+        (see `_update_delivery_state`, called when mails are processed). ``subject``, ``body``
+        and ``recipients`` replace the template's (see `_send`)."""
+        template = self.env.ref(STATEMENT_TEMPLATE).sudo()
         for statement in self:
-            statement = statement.with_context(lang=statement._get_statement_lang())
-            message = statement.with_context(mail_notify_force_send=True).message_post_with_source(
-                template,
+            statement = statement.with_context(lang=statement._get_statement_lang(), mail_notify_force_send=True)
+            values = statement._get_statement_email_values()
+            # As Odoo's composer does: the sender's partner if known, else the user sending.
+            author_id = (
+                statement._message_compute_author(email_from=values["email_from"])[0] or self.env.user.partner_id.id
+            )
+            message = statement.message_post(
+                subject=values["subject"] if subject is None else subject,
+                body=values["body"] if body is None else body,
+                partner_ids=(statement._get_statement_recipients() if recipients is None else recipients).ids,
+                attachment_ids=statement._render_statement_attachments().ids,
+                author_id=author_id,
+                email_from=values["email_from"],
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
-                partner_ids=[Command.set(statement._get_statement_recipients().ids)],
-                attachment_ids=[Command.set(statement._render_statement_attachments().ids)],
+                email_add_signature=False,
+                mail_auto_delete=template.auto_delete,
+                mail_server_id=template.mail_server_id.id,
             )
-            statement._transition(
-                {
-                    "delivery_state": "queued",
-                    "delivery_error": False,
-                    "delivery_message_id": message[:1].id,
-                    "send_uid": self.env.uid,
-                }
-            )
+            vals = {"delivery_state": "queued", "delivery_error": False, "delivery_message_id": message.id}
+            if statement.state == "approved":  # a statement already posted keeps who sent it
+                vals["send_uid"] = self.env.uid
+            statement._transition(vals)
         self._update_delivery_state()  # concludes at once when nothing could be queued
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=False):
+        """Without the portal among the customer's channels, emails about a statement carry no
+        button to its portal page (Odoo gives one to the customer and to portal users)."""
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        if len(self) == 1 and not self._uses_portal():
+            for name, _matches, data in groups:
+                if name != "user":
+                    data["has_button_access"] = False
+        return groups
 
     def _update_delivery_state(self):
         """Sent when every email of the statement message went out; failed (with the reason and
@@ -106,25 +202,62 @@ class MonthlySettlementStatementSend(models.AbstractModel):
                     f"{notification.failure_reason or notification.failure_type or ''}"
                     for notification in failed
                 ) or self.env._("No email was sent: no recipient has an email address.")
-                statement._transition({"delivery_state": "failed", "delivery_error": reason, "send_uid": False})
+                vals = {"delivery_state": "failed", "delivery_error": reason}
+                if statement.state == "approved":
+                    vals["send_uid"] = False
+                statement._transition(vals)
                 statement._schedule_activity_for(
                     responsible, "monthly_settlement.mail_activity_statement_email_failed", note=reason
                 )
             elif all(notification.notification_status == "sent" for notification in emails):
-                statement._transition({"delivery_state": "sent", "state": "sent", "send_date": fields.Datetime.now()})
+                # A statement posted before its email keeps the posting day as the day it was sent.
+                statement._transition(
+                    {
+                        "delivery_state": "sent",
+                        "state": "sent",
+                        "send_date": statement.send_date or fields.Datetime.now(),
+                    }
+                )
 
     @api.model
     def _cron_send_statements(self):
-        """Email the approved statements of customers who get them by email."""
+        """Email the approved statements of customers who get them by email (and the ones
+        already posted to customers who get them both ways)."""
         pending = self.search(
             [
+                "|",
                 ("state", "=", "approved"),
+                "&",
+                ("state", "=", "sent"),
+                ("post_date", "!=", False),
                 ("superseded_by_id", "=", False),
                 ("delivery_state", "=", False),
                 ("partner_id.settlement_delivery_email", "=", True),
             ]
         )
         process_in_batches(self.env, pending, SEND_BATCH_SIZE, lambda batch: batch._send_by_email())
+
+    # ------------------------------------------------------------------
+    # Paper
+    # ------------------------------------------------------------------
+
+    def _get_paper_recipient(self):
+        """Whom the paper statement is addressed to: the customer's paper contact, else the customer."""
+        self.ensure_one()
+        return self.partner_id.settlement_paper_contact_id or self.partner_id
+
+    def _check_paper_addresses(self):
+        for statement in self:
+            recipient = statement._get_paper_recipient()
+            if not (recipient.street or recipient.street2 or recipient.city):
+                raise UserError(
+                    self.env._(
+                        "The paper statement %(statement)s goes to %(recipient)s, who has no postal address: "
+                        "add the address to the contact (or choose another paper contact on the customer).",
+                        statement=statement.display_name,
+                        recipient=recipient.display_name,
+                    )
+                )
 
     def action_mark_sent(self):
         """Paper channel: the reviewer says when the statement was handed over or posted."""
@@ -135,7 +268,33 @@ class MonthlySettlementStatementSend(models.AbstractModel):
     def _mark_sent(self, sent_on):
         check_settlement_group(self.env, "reviewer")
         self._check_state({"approved"}, self.env._("mark as sent"))
+        self._check_not_future(sent_on)
+        self._record_sent(sent_on)
+        return True
+
+    def _mark_posted(self, posted_on):
+        """The statements of the To Print list were printed for post and posted on ``posted_on``:
+        approved ones become sent that day, emailed ones keep their state."""
+        check_settlement_group(self.env, "reviewer")
+        not_to_print = self.filtered(lambda statement: not statement.is_to_print)
+        if not_to_print:
+            raise UserError(
+                self.env._(
+                    "Statement %(statement)s is not waiting to be posted: only approved (or already emailed) "
+                    "statements of customers who get them on paper are printed for post, once.",
+                    statement=not_to_print[0].display_name,
+                )
+            )
+        self._check_not_future(posted_on)
+        self._check_paper_addresses()
+        approved = self.filtered(lambda statement: statement.state == "approved")
+        self._transition({"post_date": posted_on})
+        approved._record_sent(posted_on)
+        return True
+
+    def _check_not_future(self, sent_on):
         if sent_on > fields.Date.context_today(self):
             raise UserError(self.env._("A statement cannot have been sent in the future."))
+
+    def _record_sent(self, sent_on):
         self._transition({"state": "sent", "send_uid": self.env.uid, "send_date": datetime.combine(sent_on, time(12))})
-        return True

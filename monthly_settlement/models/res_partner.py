@@ -16,6 +16,7 @@ SETTLEMENT_TERM_FIELDS = (
     "settlement_delivery_portal",
     "settlement_delivery_paper",
     "settlement_contact_ids",
+    "settlement_paper_contact_id",
     "settlement_accountant_id",
     "settlement_confirm_days",
     "settlement_lang",
@@ -72,6 +73,12 @@ class ResPartner(models.Model):
         "contact_id",
         string="Statement Contacts",
         help="People who receive the statements and payment reminders. Empty: the customer's own email address.",
+    )
+    settlement_paper_contact_id = fields.Many2one(
+        "res.partner",
+        string="Paper Statements To",
+        help="The contact whose name and address are printed in the envelope window of the statements "
+        "printed for post. Empty: the customer itself.",
     )
     settlement_accountant_id = fields.Many2one(
         "res.users",
@@ -154,6 +161,20 @@ class ResPartner(models.Model):
             )
             if partner.settlement_mode == "monthly" and not partner.settlement_cycle:
                 raise ValidationError(self.env._("A monthly settlement needs a statement cycle."))
+
+    @api.constrains("settlement_paper_contact_id")
+    def _check_settlement_paper_contact(self):
+        for partner in self:
+            contact = partner.settlement_paper_contact_id
+            if contact and contact.commercial_partner_id != partner.commercial_partner_id:
+                raise ValidationError(
+                    self.env._(
+                        "Paper statements of %(customer)s can only go to the customer or one of its contacts, "
+                        "not to %(contact)s.",
+                        customer=partner.commercial_partner_id.display_name,
+                        contact=contact.display_name,
+                    )
+                )
 
     def _check_settlement_manager(self):
         check_settlement_group(

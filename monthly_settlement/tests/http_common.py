@@ -75,3 +75,19 @@ class WebClientCase(HttpCase):
                 "kwargs": {"context": context or self.web_context()},
             },
         )
+
+    def open_dialog(self, action, fields):
+        """What the web client does to show a dialog action (act_window, target new) on a new
+        record: ``onchange`` in the action's context. Returns the values the dialog shows."""
+        context = self.web_context(**action.get("context", {}))
+        result = self.call_kw(action["res_model"], "onchange", [[], {}, [], fields], context=context)
+        return result["value"]
+
+    def save_dialog_and_click(self, action, values, button):
+        """The dialog's button: the web client saves the new record (``web_save``), then calls
+        the button on it, in the action's context. Returns the button's result."""
+        context = self.web_context(**action.get("context", {}))
+        [record] = self.call_kw(
+            action["res_model"], "web_save", [[], values], {"specification": {"id": {}}}, context=context
+        )
+        return self.call_button(self.env[action["res_model"]].browse(record["id"]), button, context=context)

@@ -111,7 +111,9 @@ class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
         # The second reviewer approves the first statement and emails it.
         self.web_login(self.finance_2)
         self.call_button(statement, "action_approve")
-        self.call_button(statement, "action_send")
+        action = self.call_button(statement, "action_send")
+        shown = self.open_dialog(action, {"statement_ids": {}, "partner_ids": {}, "subject": {}, "body": {}})
+        self.save_dialog_and_click(action, {"statement_ids": [Command.set(statement.ids)], **shown}, "action_send")
         with deliver_to_local_smtp(self.env) as inbox:
             self.env["mail.mail"].sudo().search([("state", "=", "outgoing")]).send()
         self.env.invalidate_all()

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
@@ -40,6 +40,15 @@ class TestSending(MonthlySettlementCommon):
             self.env["mail.mail"].sudo().search([("state", "=", "outgoing")]).send()
         return inbox
 
+    def _send_from_dialog(self, statements, **changes):
+        """Send by Email as the reviewer: the dialog the button opens, then its Send button."""
+        action = statements.with_user(self.reviewer).action_send()
+        self.assertEqual(action["res_model"], "monthly.settlement.send")
+        wizard = (
+            self.env[action["res_model"]].with_user(self.reviewer).with_context(**action["context"]).create(changes)
+        )
+        return wizard.action_send()
+
     def _approved(self, customer=None):
         statement = self._generate(customer or self.customer_25, self.d("2026-11-24"))
         statement.action_submit()
@@ -48,7 +57,7 @@ class TestSending(MonthlySettlementCommon):
 
     def test_email_to_statement_contacts_in_their_language(self):
         statement = self._approved()
-        statement.with_user(self.reviewer).action_send()
+        self._send_from_dialog(statement)
         self.assertRecordValues(statement, [{"state": "approved", "delivery_state": "queued", "send_date": False}])
         inbox = self._send_queued_mails()
         self.assertRecordValues(statement, [{"state": "sent", "delivery_state": "sent", "send_uid": self.reviewer.id}])
@@ -83,7 +92,7 @@ class TestSending(MonthlySettlementCommon):
     def test_email_in_english_for_english_customers(self):
         self.customer_25.settlement_lang = "en_US"
         statement = self._approved()
-        statement.with_user(self.reviewer).action_send()
+        self._send_from_dialog(statement)
         self._send_queued_mails()
         self.assertIn("statement", statement.delivery_message_id.subject)
         self.assertIn("Please check it and confirm the balance", statement.delivery_message_id.body)
@@ -91,7 +100,7 @@ class TestSending(MonthlySettlementCommon):
     def test_failed_email_keeps_the_statement_approved(self):
         self.contact.email = "not an email address"
         statement = self._approved()
-        statement.with_user(self.reviewer).action_send()
+        self._send_from_dialog(statement)
         self._send_queued_mails()
         self.assertRecordValues(statement, [{"state": "approved", "delivery_state": "failed", "send_date": False}])
         self.assertIn(self.contact.name, statement.delivery_error)
@@ -102,7 +111,7 @@ class TestSending(MonthlySettlementCommon):
         )
         self.assertEqual(len(activity), 1)
         self.contact.email = "zhou.li@buyer.example.com"
-        statement.with_user(self.reviewer).action_send()
+        self._send_from_dialog(statement)
         self._send_queued_mails()
         self.assertRecordValues(statement, [{"state": "sent", "delivery_state": "sent"}])
 
@@ -110,7 +119,7 @@ class TestSending(MonthlySettlementCommon):
         self.contact.email = False
         statement = self._approved()
         with self.assertRaisesRegex(UserError, "no statement contact with an email address"):
-            statement.with_user(self.reviewer).action_send()
+            self._send_from_dialog(statement)
         self.assertEqual(statement.state, "approved")
 
     def test_scheduled_sending_follows_the_delivery_channel(self):
@@ -142,6 +151,95 @@ class TestSending(MonthlySettlementCommon):
         later = self._approved(self._create_monthly_customer("晚寄客户", cutoff_day=25, email="late@buyer.example.com"))
         with self.assertRaisesRegex(UserError, "in the future"):
             later.with_user(self.reviewer)._mark_sent(self.d("2999-01-01"))
+
+    def test_several_statements_from_one_dialog(self):
+        other = self._create_monthly_customer("西南贸易有限公司", cutoff_day=25, email="ap@xinan.example.com")
+        self._invoice(other, "2026-10-12", 420)
+        statements = self._approved() | self._approved(other)
+        self._send_from_dialog(statements)
+        inbox = self._send_queued_mails()
+        self.assertEqual(statements.mapped("state"), ["sent", "sent"])
+        delivered = {to for recipients, _mail in inbox.messages for to in recipients}
+        self.assertLessEqual({"zhou.li@buyer.example.com", "ap@xinan.example.com"}, delivered)
+        self.assertEqual(statements.delivery_message_id.partner_ids, self.contact | other)
+
+    def _paper_customer(self, name, email=None, **values):
+        customer = self._create_monthly_customer(
+            name,
+            cutoff_day=25,
+            settlement_delivery_email=bool(email),
+            settlement_delivery_paper=True,
+            email=email,
+            street="解放路 8 号",
+            city="杭州",
+            **values,
+        )
+        self._invoice(customer, "2026-10-11", 300)
+        return customer
+
+    def test_to_print_until_posted(self):
+        on_paper = self._approved(self._paper_customer("纸质对账客户"))
+        handed_over = self._approved(self._paper_customer("当面交付客户"))
+        email_only = self._approved()
+        self.assertEqual((on_paper | handed_over | email_only).mapped("is_to_print"), [True, True, False])
+        handed_over.with_user(self.reviewer)._mark_sent(self.d("2026-11-30"))
+        self.assertFalse(handed_over.is_to_print, "handed over: nothing to post")
+        with self.assertRaisesRegex(UserError, "not waiting to be posted"):
+            (on_paper | email_only).with_user(self.reviewer)._mark_posted(self.d("2026-12-01"))
+        with self.assertRaisesRegex(UserError, "in the future"):
+            on_paper.with_user(self.reviewer)._mark_posted(self.d("2026-12-03"))
+        self.assertRecordValues(on_paper, [{"state": "approved", "post_date": False}])
+        on_paper.with_user(self.reviewer)._mark_posted(self.d("2026-12-01"))
+        self.assertRecordValues(
+            on_paper,
+            [
+                {
+                    "state": "sent",
+                    "post_date": self.d("2026-12-01"),
+                    "send_date": datetime(2026, 12, 1, 12),
+                    "send_uid": self.reviewer.id,
+                    "is_to_print": False,
+                }
+            ],
+        )
+
+    def test_posted_before_the_email_goes_out(self):
+        """Email and paper: posted before the hourly sending, the statement is emailed all the same
+        and keeps the posting day as the day it was sent."""
+        statement = self._approved(self._paper_customer("双渠道客户", email="ap@both.example.com"))
+        statement.with_user(self.reviewer)._mark_posted(self.d("2026-12-01"))
+        self.assertRecordValues(statement, [{"state": "sent", "delivery_state": False}])
+        with self.enter_registry_test_mode():
+            self.env.ref("monthly_settlement.ir_cron_send_statements").method_direct_trigger()
+        inbox = self._send_queued_mails()
+        self.assertIn(["ap@both.example.com"], [recipients for recipients, _mail in inbox.messages])
+        self.assertRecordValues(
+            statement,
+            [
+                {
+                    "state": "sent",
+                    "delivery_state": "sent",
+                    "send_date": datetime(2026, 12, 1, 12),
+                    "send_uid": self.reviewer.id,
+                    "post_date": self.d("2026-12-01"),
+                }
+            ],
+        )
+
+    def test_paper_contact(self):
+        customer = self._paper_customer("寄送地址客户")
+        contact = self.env["res.partner"].create({"name": "收件人 陈红", "parent_id": customer.id, "type": "other"})
+        customer.settlement_paper_contact_id = contact
+        statement = self._approved(customer)
+        self.assertEqual(statement._get_paper_recipient(), contact)
+        with self.assertRaisesRegex(UserError, "收件人 陈红.*no postal address"):
+            statement.with_user(self.reviewer)._mark_posted(self.d("2026-12-01"))
+        self.assertRecordValues(statement, [{"state": "approved", "post_date": False}])
+        contact.write({"street": "滨江区江南大道 3 号", "city": "杭州"})
+        statement.with_user(self.reviewer)._mark_posted(self.d("2026-12-01"))
+        self.assertEqual(statement.post_date, self.d("2026-12-01"))
+        with self.assertRaisesRegex(ValidationError, "only go to the customer or one of its contacts"):
+            customer.settlement_paper_contact_id = self.contact
 
 
 @tagged("post_install", "-at_install")
