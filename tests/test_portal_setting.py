@@ -20,14 +20,9 @@ QR_SIZE = "240   240"  # pdfimages -list: width and height of the QR code (rende
 @tagged("post_install", "-at_install")
 class TestPublishOnPortal(MonthlySettlementCommon, HttpCase):
     @classmethod
-    def default_env_context(cls):
-        return {}  # mail on, as users have it
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env.company.write({"email": "ar@seller.example.com", "settlement_four_eyes": False})
+        cls.env.company.settlement_four_eyes = False
         # Same terms, the portal on for one, off for the other; no statement contacts, so the
         # customer itself receives the emails (the recipient Odoo would give a portal button).
         cls.on_portal, cls.off_portal = cls.customer_25, cls.customer_month_end

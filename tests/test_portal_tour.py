@@ -13,14 +13,9 @@ from odoo.addons.monthly_settlement.tests.smtp_sink import deliver_to_local_smtp
 @tagged("post_install", "-at_install")
 class TestPortalTour(MonthlySettlementCommon, HttpCase):
     @classmethod
-    def default_env_context(cls):
-        return {}  # mail on, as users have it
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env.company.settlement_four_eyes = False
-        cls.env.company.email = "ar@seller.example.com"
         cls.buyer = cls.env["res.partner"].create(
             {
                 "name": "王芳",

@@ -32,13 +32,14 @@ USER_EDITABLE_FIELDS = {"note", "user_id", "accountant_id"}
 class MonthlySettlementStatement(models.Model):
     _name = "monthly.settlement.statement"
     _description = "Customer Statement"
+    # The statement's own rooms first: they extend what mail.thread and portal.mixin do.
     _inherit = [
-        "portal.mixin",
-        "mail.thread",
-        "mail.activity.mixin",
         "monthly.settlement.statement.send",
         "monthly.settlement.statement.answer",
         "monthly.settlement.statement.revision",
+        "portal.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
     ]
     _order = "period_end desc, id desc"
     _check_company_auto = True

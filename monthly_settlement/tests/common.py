@@ -27,12 +27,18 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
         return super().setup_independent_company(currency_id=cls._enable_currency("CNY").id, **kwargs)
 
     @classmethod
+    def default_env_context(cls):
+        return {}  # mail, tracking and activities on, as users have them
+
+    @classmethod
     def get_default_groups(cls):
         return super().get_default_groups() | cls.env.ref("monthly_settlement.group_settlement_manager")
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        cls.env.company.email = "ar@seller.example.com"
         cls.cny = cls.env.company.currency_id
         cls.usd = cls.setup_other_currency("USD", rates=[("2020-01-01", 0.14)])
         cls.customer_25 = cls._create_monthly_customer("华东贸易有限公司", cutoff_day=25, payment_days=60)

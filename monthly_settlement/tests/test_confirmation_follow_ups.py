@@ -30,14 +30,9 @@ class TestConfirmationFollowUps(MonthlySettlementCommon, WebClientCase):
     """
 
     @classmethod
-    def default_env_context(cls):
-        return {}  # mail, chatter and activities as users have them
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.cron = cls.env.ref("monthly_settlement.ir_cron_send_confirmation_follow_ups")
-        cls.env.company.email = "ar@seller.example.com"
         cls.salesperson = cls._create_settlement_user(
             "ms_fu_sales", "monthly_settlement.group_settlement_user", lang="en_US"
         )

@@ -15,14 +15,9 @@ class TestReminders(MonthlySettlementCommon):
     """
 
     @classmethod
-    def default_env_context(cls):
-        return {}  # activities and chatter as users have them
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.cron = cls.env.ref("monthly_settlement.ir_cron_send_payment_reminders")
-        cls.env.company.email = "ar@seller.example.com"
         cls.salesperson = cls._create_settlement_user("ms_sales", "monthly_settlement.group_settlement_user")
         cls.reviewer = cls._create_settlement_user("ms_reviewer", "monthly_settlement.group_settlement_reviewer")
         cls.contact = cls.env["res.partner"].create(

@@ -18,13 +18,8 @@ STATEMENT = "monthly.settlement.statement"
 @tagged("post_install", "-at_install")
 class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
     @classmethod
-    def default_env_context(cls):
-        return {}  # mail, tracking and activities on, as users have them
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.email = "ar@seller.example.com"
         group = "monthly_settlement.group_settlement_"
         cls.sales = cls._create_settlement_user("ms_http_sales", f"{group}user")
         cls.finance = cls._create_settlement_user("ms_http_finance", f"{group}reviewer")

@@ -26,15 +26,9 @@ PREVIEW = {
 @tagged("post_install", "-at_install")
 class TestSendDialogOverHttp(MonthlySettlementCommon, WebClientCase):
     @classmethod
-    def default_env_context(cls):
-        return {}  # mail on, as users have it
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
         cls.env["res.lang"]._activate_lang("en_US")
-        cls.env.company.email = "ar@seller.example.com"
         cls.reviewer = cls._create_settlement_user("ms_send_http", "monthly_settlement.group_settlement_reviewer")
         cls.buyer = cls.env["res.partner"].create(
             {"name": "周丽", "parent_id": cls.customer_25.id, "email": "zhou.li@buyer.example.com"}

@@ -13,14 +13,8 @@ class TestSending(MonthlySettlementCommon):
     """Statements reach customers by email, on paper, and count as confirmed after silence."""
 
     @classmethod
-    def default_env_context(cls):
-        return {}  # mail on, as users have it
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
-        cls.env.company.email = "ar@seller.example.com"
         cls.contact = cls.env["res.partner"].create(
             {
                 "name": "周丽",
@@ -244,10 +238,6 @@ class TestSending(MonthlySettlementCommon):
 
 @tagged("post_install", "-at_install")
 class TestDeemedConfirmation(MonthlySettlementCommon):
-    @classmethod
-    def default_env_context(cls):
-        return {}
-
     def test_deemed_confirmed_the_day_after_the_last_day_to_answer(self):
         self.customer_25.write(
             {

@@ -7,10 +7,6 @@ from .common import MonthlySettlementCommon
 @tagged("post_install", "-at_install")
 class TestWorkflow(MonthlySettlementCommon):
     @classmethod
-    def default_env_context(cls):
-        return {}  # tracking and activities on, as users have them
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.preparer = cls._create_settlement_user("ms_preparer", "monthly_settlement.group_settlement_user")

@@ -24,13 +24,8 @@ WINDOW = {"left": 20, "right": 110, "top": 50, "bottom": 95}
 @tagged("post_install", "-at_install")
 class TestPrintForPost(StatementReportCommon, WebClientCase):
     @classmethod
-    def default_env_context(cls):
-        return {}  # mail on, as users have it
-
-    @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.email = "ar@seller.example.com"
         cls.reviewer = cls._create_settlement_user("ms_post_http", "monthly_settlement.group_settlement_reviewer")
         # Paper only, to the purchasing contact at another address than the customer's.
         cls.buyer = cls.env["res.partner"].create(

@@ -16,7 +16,6 @@ class StatementReportCommon(MonthlySettlementCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["res.lang"]._activate_lang("zh_CN")
         cls.env.company.write({"vat": "91310000MA1K000001", "street": "浦东新区世纪大道100号", "city": "上海"})
         cls.env["res.partner.bank"].create(
             {

@@ -12,10 +12,6 @@ class TestCreditControl(MonthlySettlementCommon):
     has a confirmed order of 3,000 not invoiced yet, so an order above 1,000 takes it over."""
 
     @classmethod
-    def default_env_context(cls):
-        return {}  # chatter notes as users have them
-
-    @classmethod
     def get_default_groups(cls):
         return super().get_default_groups() | cls.env.ref("sales_team.group_sale_manager")
 
