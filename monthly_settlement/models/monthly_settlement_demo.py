@@ -330,10 +330,13 @@ class MonthlySettlementDemo(models.AbstractModel):
         customer = self._demo_customer_side(statement)
         first_invoice = statement.line_ids.filtered(lambda line: line.line_type == "invoice")[:1]
         if target == "disputed":
-            customer._record_dispute(
+            # A customer without the portal phoned the accountant: one delivery is short.
+            statement.with_env(finance.env)._record_dispute(
                 {first_invoice.id: "实收数量比送货单少 2 件，请核对签收单。"},
                 "本期有一笔送货数量与我方签收记录不符，核实后请重新出具对账单。",
-                author=customer.partner_id,
+                channel="phone",
+                answered_on=min(statement.send_date.date() + timedelta(days=3), today),
+                name="财务经理 陈先生",
             )
             return
         # revised: the customer was right about a price; a discount credit note, a new revision

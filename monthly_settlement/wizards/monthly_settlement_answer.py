@@ -29,16 +29,18 @@ class MonthlySettlementAnswer(models.TransientModel):
     line_ids = fields.One2many("monthly.settlement.answer.line", "answer_id", string="Lines")
     comment = fields.Text(string="Reason", help="What the customer says is wrong with the statement as a whole.")
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        answers = super().create(vals_list)
-        for answer in answers.filtered(lambda answer: answer.kind == "dispute" and not answer.line_ids):
-            answer.line_ids = [
+    @api.model
+    def default_get(self, fields):
+        """A dispute offers every document of the statement, to tick and comment."""
+        values = super().default_get(fields)
+        if "line_ids" in fields and values.get("kind") == "dispute" and values.get("statement_ids"):
+            statements = self.new({"statement_ids": values["statement_ids"]}).statement_ids
+            values["line_ids"] = [
                 Command.create({"statement_line_id": line.id})
-                for line in answer.statement_ids.line_ids
+                for line in statements.line_ids
                 if line.line_type != "opening"
             ]
-        return answers
+        return values
 
     def action_record(self):
         self.ensure_one()
