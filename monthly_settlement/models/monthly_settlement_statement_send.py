@@ -191,17 +191,19 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         """Sent when every email of the statement message went out; failed (with the reason and
         an activity, the statement staying approved) when one did not."""
         for statement in self.filtered(lambda statement: statement.delivery_state == "queued"):
-            emails = statement.delivery_message_id.sudo().notification_ids.filtered(
-                lambda notification: notification.notification_type == "email"
+            message = statement.delivery_message_id.sudo()
+            # The customer's recipients decide; staff following the statement get a copy that does not.
+            emails = message.notification_ids.filtered(
+                lambda notification: (
+                    notification.notification_type == "email" and notification.res_partner_id in message.partner_ids
+                )
             )
             failed = emails.filtered(lambda notification: notification.notification_status in ("exception", "bounce"))
             if failed or not emails:
                 responsible = statement.accountant_id or statement.approve_uid or statement.send_uid
-                reason = "\n".join(
-                    f"{notification.res_partner_id.display_name}: "
-                    f"{notification.failure_reason or notification.failure_type or ''}"
-                    for notification in failed
-                ) or self.env._("No email was sent: no recipient has an email address.")
+                reason = "\n".join(map(statement._delivery_failure, failed)) or self.env._(
+                    "No email was sent: no recipient has an email address."
+                )
                 vals = {"delivery_state": "failed", "delivery_error": reason}
                 if statement.state == "approved":
                     vals["send_uid"] = False
@@ -218,6 +220,29 @@ class MonthlySettlementStatementSend(models.AbstractModel):
                         "send_date": statement.send_date or fields.Datetime.now(),
                     }
                 )
+
+    def _delivery_failure(self, notification):
+        """What went wrong with one recipient's email, in the words of whoever fixes it."""
+        partner, detail = notification.res_partner_id, notification.failure_reason or ""
+        if notification.failure_type in ("mail_email_invalid", "mail_email_missing"):
+            return self.env._(
+                "The email address of %(recipient)s is missing or invalid (%(address)s): correct it on the contact.",
+                recipient=partner.display_name,
+                address=partner.email or "-",
+            )
+        if notification.notification_status == "bounce" or notification.failure_type == "mail_bounce":
+            return self.env._(
+                "The email to %(recipient)s (%(address)s) came back undelivered: %(detail)s",
+                recipient=partner.display_name,
+                address=partner.email,
+                detail=detail,
+            )
+        return self.env._(
+            "The mail server did not take the email to %(recipient)s (%(address)s): %(detail)s",
+            recipient=partner.display_name,
+            address=partner.email,
+            detail=detail,
+        )
 
     @api.model
     def _cron_send_statements(self):

@@ -1,5 +1,7 @@
+from datetime import date, timedelta
+
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import settlement_calendar
 from ..tools.access import check_settlement_group, has_settlement_group
@@ -99,6 +101,32 @@ class ResPartner(models.Model):
     settlement_statement_ids = fields.One2many("monthly.settlement.statement", "partner_id", string="Statements")
     settlement_statement_count = fields.Integer(compute="_compute_settlement_statement_count")
     settlement_terms_editable = fields.Boolean(compute="_compute_settlement_terms_editable")
+    # What a preparer looks at in the monthly customers list.
+    settlement_cutoff_label = fields.Char(string="Cut-off", compute="_compute_settlement_cutoff_label")
+    settlement_next_cutoff = fields.Date(
+        string="Next Statement Date",
+        compute="_compute_settlement_next_cutoff",
+        help="The end of the period running today: the next statement's date.",
+    )
+    settlement_last_statement_id = fields.Many2one(
+        "monthly.settlement.statement",
+        string="Last Statement",
+        compute="_compute_settlement_last_statement",
+        help="The latest statement in the current company (its current revision).",
+    )
+    settlement_last_statement_state = fields.Selection(
+        selection=lambda self: (
+            self.env["monthly.settlement.statement"]._fields["state"]._description_selection(self.env)
+        ),
+        string="Last Statement State",
+        compute="_compute_settlement_last_statement",
+    )
+    settlement_statement_missing = fields.Boolean(
+        string="Statement Missing",
+        compute="_compute_settlement_last_statement",
+        search="_search_settlement_statement_missing",
+        help="The last period closed has no statement yet in the current company.",
+    )
 
     @api.model
     def _commercial_fields(self):
@@ -114,6 +142,58 @@ class ResPartner(models.Model):
         )
         for partner in self:
             partner.settlement_statement_count = counts.get(partner.commercial_partner_id, 0)
+
+    @api.depends("settlement_cutoff_day", "settlement_cutoff_month_end")
+    @api.depends_context("lang")
+    def _compute_settlement_cutoff_label(self):
+        for partner in self:
+            terms = partner.commercial_partner_id
+            if terms.settlement_mode != "monthly":
+                partner.settlement_cutoff_label = False
+            elif terms.settlement_cutoff_month_end:
+                partner.settlement_cutoff_label = self.env._("Month end")
+            else:
+                partner.settlement_cutoff_label = self.env._("Day %(day)s", day=terms.settlement_cutoff_day)
+
+    @api.depends_context("tz")
+    def _compute_settlement_next_cutoff(self):
+        today = fields.Date.context_today(self)
+        for partner in self:
+            monthly = partner.commercial_partner_id.settlement_mode == "monthly"
+            partner.settlement_next_cutoff = monthly and partner._get_settlement_period(today)[1]
+
+    @api.depends_context("company", "tz")
+    def _compute_settlement_last_statement(self):
+        """The latest current statement of each customer, and whether its last closed period has
+        one: one query whatever the number of customers."""
+        customers = self.commercial_partner_id
+        latest = {}
+        for statement in self.env["monthly.settlement.statement"].search(
+            [
+                ("partner_id", "in", customers.ids),
+                ("company_id", "=", self.env.company.id),
+                ("superseded_by_id", "=", False),
+            ],
+            order="period_end desc, id desc",
+        ):
+            latest.setdefault(statement.partner_id, statement)
+        yesterday = fields.Date.context_today(self) - timedelta(days=1)
+        for partner in self:
+            customer = partner.commercial_partner_id
+            statement = latest.get(customer, self.env["monthly.settlement.statement"])
+            partner.settlement_last_statement_id = statement
+            partner.settlement_last_statement_state = statement.state
+            partner.settlement_statement_missing = (
+                customer.settlement_mode == "monthly"
+                and (statement.period_end or date.min) < customer._get_last_closed_settlement_period(yesterday)[1]
+            )
+
+    def _search_settlement_statement_missing(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search for customers with or without a missing statement."))
+        monthly = self._search_monthly_customers(self.env.company)
+        missing = monthly.filtered("settlement_statement_missing")
+        return [("id", "in" if (operator == "=") == value else "not in", missing.ids)]
 
     @api.depends_context("uid")
     @api.depends("commercial_partner_id")

@@ -97,7 +97,12 @@ class TestSending(MonthlySettlementCommon):
         self._send_from_dialog(statement)
         self._send_queued_mails()
         self.assertRecordValues(statement, [{"state": "approved", "delivery_state": "failed", "send_date": False}])
-        self.assertIn(self.contact.name, statement.delivery_error)
+        self.assertEqual(
+            statement.delivery_error,
+            f"The email address of {self.contact.display_name} is missing or invalid (not an email address): "
+            "correct it on the contact.",
+            "one line for the one customer recipient, saying what to fix",
+        )
         activity = statement.activity_ids.filtered(
             lambda activity: (
                 activity.activity_type_id == self.env.ref("monthly_settlement.mail_activity_statement_email_failed")

@@ -12,7 +12,9 @@ class MonthlySettlementAgeingReport(models.TransientModel):
 
     def action_export(self):
         self.ensure_one()
-        return self.env.ref("monthly_settlement_reports.action_report_ageing_xlsx").report_action(self)
+        return self.env.ref("monthly_settlement_reports.action_report_ageing_xlsx").report_action(
+            self, config=False
+        )  # an XLSX: no document layout to set up first
 
     def _ageing_rows(self):
         """[(customer, currency, [amount per bucket])] of the monthly customers owing something."""

@@ -26,6 +26,8 @@ class MonthlySettlementPrintPost(models.TransientModel):
             lambda statement: (statement.partner_id.display_name, statement.period_end)
         )
         statements._mark_posted(self.post_date)
-        action = self.env.ref("monthly_settlement_reports.action_report_statement_post").report_action(statements)
+        action = self.env.ref("monthly_settlement_reports.action_report_statement_post").report_action(
+            statements, config=False
+        )
         action["close_on_report_download"] = True
         return action
