@@ -194,8 +194,8 @@ class MonthlySettlementStatementSend(models.AbstractModel):
             message = statement.delivery_message_id.sudo()
             # The customer's recipients decide; staff following the statement get a copy that does not.
             emails = message.notification_ids.filtered(
-                lambda notification: (
-                    notification.notification_type == "email" and notification.res_partner_id in message.partner_ids
+                lambda notification, recipients=message.partner_ids: (
+                    notification.notification_type == "email" and notification.res_partner_id in recipients
                 )
             )
             failed = emails.filtered(lambda notification: notification.notification_status in ("exception", "bounce"))
