@@ -75,7 +75,11 @@ class TestChineseLabels(TransactionCase):
             english = self._texts(view.with_context(lang="en_US").arch_db)
             chinese = self._texts(view.with_context(lang="zh_CN").arch_db)
             self.assertEqual(len(english), len(chinese), view.xml_id)
-            missing += [f"{view.xml_id}: {text.strip()}" for text, other in zip(english, chinese, strict=True) if self._untranslated(text, other)]
+            missing += [
+                f"{view.xml_id}: {text.strip()}"
+                for text, other in zip(english, chinese, strict=True)
+                if self._untranslated(text, other)
+            ]
         self.assertFalse(missing, "\n".join(missing))
 
     def test_activity_types_and_mail_templates(self):
