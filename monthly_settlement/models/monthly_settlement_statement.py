@@ -164,6 +164,15 @@ class MonthlySettlementStatement(models.Model):
         self.ensure_one()
         return self.env._("Statement %(statement)s", statement=self.display_name)
 
+    @api.model
+    def get_views(self, views, options=None):
+        """Auditors read statements and change nothing: no activity to schedule on them (the
+        chatter would offer one that cannot be saved)."""
+        result = super().get_views(views, options)
+        if not self.has_access("write"):
+            result["models"].get(self._name, {}).pop("has_activities", None)
+        return result
+
     def _get_statement_lang(self):
         """Language the customer reads statements in: their statement language, else their own."""
         self.ensure_one()

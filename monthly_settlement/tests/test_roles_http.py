@@ -88,8 +88,20 @@ class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
         )
         self.assertNotIn(self.sales, reviewers)
 
-        # A reviewer who submitted a statement may not approve it, and reads why in Chinese.
+        # The activities menu opens the statements to review with the usual activity filters.
         self.web_login(self.finance)
+        search = self.call_kw(STATEMENT, "get_views", [[[False, "search"]]], {"options": {}})["views"]["search"]["arch"]
+        for name in ("filter_activities_my", "activities_overdue", "activities_today", "activities_upcoming_all"):
+            self.assertIn(f'name="{name}"', search)
+        mine = self.call_kw(
+            STATEMENT,
+            "web_search_read",
+            [[("activity_user_id", "=", self.finance.id), ("my_activity_date_deadline", "=", "today")]],
+            {"specification": {"id": {}}},
+        )["records"]
+        self.assertEqual([row["id"] for row in mine], statement.ids, "today's review, and only it")
+
+        # A reviewer who submitted a statement may not approve it, and reads why in Chinese.
         self.call_button(month_end, "action_submit")
         self.env.invalidate_all()
         self.assertNotIn(self.finance, self._review_users(month_end), "nobody is asked to review their own work")

@@ -43,14 +43,18 @@ class TestRolesTours(MonthlySettlementCommon, WebClientCase):
 
     def test_reviewer_rejects(self):
         statement = self._submitted(self.customer_25)
-        self.start_tour(f"{STATEMENTS_URL}/{statement.id}", "monthly_settlement_reviewer_rejects", login=self.reviewer.login)
+        self.start_tour(
+            f"{STATEMENTS_URL}/{statement.id}", "monthly_settlement_reviewer_rejects", login=self.reviewer.login
+        )
         self.assertRecordValues(statement, [{"state": "draft", "reject_uid": self.reviewer.id}])
         self.assertEqual(statement.reject_reason, "工业控制板卡的单价与合同不一致")
 
     def test_reviewer_approves_and_sends(self):
         statement = self._submitted(self.customer_25)
         self.start_tour(
-            f"{STATEMENTS_URL}/{statement.id}", "monthly_settlement_reviewer_approves_and_sends", login=self.reviewer_2.login
+            f"{STATEMENTS_URL}/{statement.id}",
+            "monthly_settlement_reviewer_approves_and_sends",
+            login=self.reviewer_2.login,
         )
         self.assertRecordValues(
             statement, [{"state": "approved", "approve_uid": self.reviewer_2.id, "delivery_state": "queued"}]
@@ -62,10 +66,14 @@ class TestRolesTours(MonthlySettlementCommon, WebClientCase):
         statement.with_user(self.reviewer).action_approve()
         statement.with_user(self.reviewer)._mark_sent(self.d("2026-11-26"))
         self.start_tour(
-            f"{STATEMENTS_URL}/{statement.id}", "monthly_settlement_reviewer_records_a_phone_dispute", login=self.reviewer.login
+            f"{STATEMENTS_URL}/{statement.id}",
+            "monthly_settlement_reviewer_records_a_phone_dispute",
+            login=self.reviewer.login,
         )
         first_document = statement.line_ids.filtered(lambda line: line.line_type != "opening")[:1]
-        self.assertRecordValues(statement, [{"state": "disputed", "answer_channel": "phone", "confirm_name": "采购 王芳"}])
+        self.assertRecordValues(
+            statement, [{"state": "disputed", "answer_channel": "phone", "confirm_name": "采购 王芳"}]
+        )
         self.assertRecordValues(first_document, [{"is_disputed": True, "dispute_comment": "数量应为 8 件"}])
 
     def test_auditor_browses_from_the_menu(self):

@@ -172,5 +172,14 @@ registry.category("web_tour.tours").add("monthly_settlement_auditor_browses", {
                 }
             },
         },
+        {
+            content: "The chatter shows the history, with no activity to schedule",
+            trigger: ".o-mail-Chatter .o-mail-Message",
+            run() {
+                if (document.querySelector(".o-mail-Chatter-activity")) {
+                    throw new Error("the auditor is offered to schedule an activity");
+                }
+            },
+        },
     ],
 });
