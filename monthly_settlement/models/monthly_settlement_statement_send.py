@@ -241,7 +241,8 @@ class MonthlySettlementStatementSend(models.AbstractModel):
             "The mail server did not take the email to %(recipient)s (%(address)s): %(detail)s",
             recipient=partner.display_name,
             address=partner.email,
-            detail=detail,
+            detail=detail
+            or self.env._("it could not be reached or gave no reason; check the outgoing mail server in the Settings."),
         )
 
     @api.model
