@@ -104,19 +104,20 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
         }
 
     def _same_snapshot(self, first, second):
-        rounded = {
-            key: tuple(self.currency_id.round(value) if isinstance(value, float) else value for value in values)
-            for key, values in first["lines"].items()
-        }
-        return (
-            rounded
-            == {
-                key: tuple(self.currency_id.round(value) if isinstance(value, float) else value for value in values)
-                for key, values in second["lines"].items()
-            }
-            and not self.currency_id.compare_amounts(first["opening"], second["opening"])
-            and not self.currency_id.compare_amounts(first["closing"], second["closing"])
-        )
+        """Whether two snapshots say the same, amounts compared at the currency's precision."""
+
+        def rounded(snapshot):
+            round_ = self.currency_id.round
+            return (
+                {
+                    move: (name, round_(amount), round_(open_amount))
+                    for move, (name, amount, open_amount) in snapshot["lines"].items()
+                },
+                round_(snapshot["opening"]),
+                round_(snapshot["closing"]),
+            )
+
+        return rounded(first) == rounded(second)
 
     def _note_changes(self, before):
         """Compare the lines with ``before`` (a `_snapshot`): on a revision, mark the lines added or
