@@ -32,6 +32,9 @@
         "views/monthly_settlement_menus.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "monthly_settlement/static/src/**/*.js",
+        ],
         "web.assets_tests": [
             "monthly_settlement/static/tests/tours/*.js",
         ],

@@ -77,6 +77,8 @@ class TestRolesTours(MonthlySettlementCommon, WebClientCase):
         self.assertRecordValues(first_document, [{"is_disputed": True, "dispute_comment": "数量应为 8 件"}])
 
     def test_auditor_browses_from_the_menu(self):
-        self._submitted(self.customer_25)
-        self._submitted(self.customer_month_end)
+        for statement in self._submitted(self.customer_25) | self._submitted(self.customer_month_end):
+            self.env["ir.attachment"].create(
+                {"name": "回执.pdf", "raw": b"%PDF-1.4", "res_model": statement._name, "res_id": statement.id}
+            )
         self.start_tour("/odoo", "monthly_settlement_auditor_browses", login=self.auditor.login)

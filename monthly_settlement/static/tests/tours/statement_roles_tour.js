@@ -173,6 +173,20 @@ registry.category("web_tour.tours").add("monthly_settlement_auditor_browses", {
             },
         },
         {
+            content: "Open the statement's files",
+            trigger: ".o-mail-Chatter .o-mail-Chatter-attachFiles",
+            run: "click",
+        },
+        {
+            content: "The customer's document is there, with nothing to delete it",
+            trigger: ".o-mail-Chatter .o-mail-AttachmentList:contains(回执.pdf)",
+            run() {
+                if (document.querySelector(".o-mail-Chatter .o-mail-Attachment-unlink")) {
+                    throw new Error("the auditor is offered to delete a file of the statement");
+                }
+            },
+        },
+        {
             content: "The chatter shows the history, with no activity to schedule",
             trigger: ".o-mail-Chatter .o-mail-Message",
             run() {
