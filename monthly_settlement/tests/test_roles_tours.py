@@ -76,6 +76,22 @@ class TestRolesTours(MonthlySettlementCommon, WebClientCase):
         )
         self.assertRecordValues(first_document, [{"is_disputed": True, "dispute_comment": "数量应为 8 件"}])
 
+    def test_reviewer_records_a_stamped_confirmation(self):
+        statement = self._submitted(self.customer_25)
+        statement.with_user(self.reviewer).action_approve()
+        statement.with_user(self.reviewer)._mark_sent(self.d("2026-11-26"))
+        self.start_tour(
+            f"{STATEMENTS_URL}/{statement.id}",
+            "monthly_settlement_reviewer_records_a_stamped_confirmation",
+            login=self.reviewer_2.login,
+        )
+        self.assertRecordValues(
+            statement,
+            [{"state": "confirmed", "answer_channel": "stamped_copy", "confirm_name": "周丽（应付会计）"}],
+        )
+        self.assertEqual(statement.answer_attachment_id.name, "对账单回执.pdf")
+        self.assertEqual(statement.answer_attachment_id.raw, b"%PDF-1.4 stamped")
+
     def test_auditor_browses_from_the_menu(self):
         for statement in self._submitted(self.customer_25) | self._submitted(self.customer_month_end):
             self.env["ir.attachment"].create(

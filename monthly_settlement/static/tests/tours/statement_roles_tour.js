@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
+import { inputFiles } from "@web/../tests/utils";
 
 // Data comes from monthly_settlement/tests/test_roles_tours.py: each tour is one role's day, in
 // the Chinese interface, in Odoo's test browser (1366 px wide).
@@ -134,6 +135,50 @@ registry.category("web_tour.tours").add("monthly_settlement_reviewer_records_a_p
             content: "The flagged line carries the comment",
             trigger: ".o_form_view .o_field_one2many[name=line_ids] .o_data_row:contains(数量应为 8 件)",
         },
+    ],
+});
+
+registry.category("web_tour.tours").add("monthly_settlement_reviewer_records_a_stamped_confirmation", {
+    steps: () => [
+        state("sent"),
+        {
+            content: "Customer Confirmed",
+            trigger: ".o_statusbar_buttons button[name=action_customer_confirmed]",
+            run: "click",
+        },
+        {
+            content: "Who confirmed",
+            trigger: ".modal .o_field_widget[name=answered_by] input",
+            run: "edit 周丽（应付会计）",
+        },
+        {
+            content: "Received by",
+            trigger: ".modal .o_field_widget[name=channel] .o_select_menu_toggler",
+            run: "click",
+        },
+        {
+            content: "A stamped copy",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains(盖章回执)",
+            run: "click",
+        },
+        {
+            content: "Attach the scan of the stamped statement",
+            trigger: ".modal .o_field_widget[name=attachment]",
+            async run() {
+                const scan = new File(["%PDF-1.4 stamped"], "对账单回执.pdf", { type: "application/pdf" });
+                await inputFiles(".modal .o_field_widget[name=attachment] input[type=file]", [scan]);
+            },
+        },
+        {
+            content: "The scan is attached",
+            trigger: ".modal .o_field_widget[name=attachment] .o_clear_file_button",
+        },
+        {
+            content: "Record",
+            trigger: ".modal footer button[name=action_record]",
+            run: "click",
+        },
+        state("confirmed"),
     ],
 });
 
