@@ -319,6 +319,8 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         return True
 
     def _check_not_future(self, sent_on):
+        if not sent_on:
+            raise UserError(self.env._("Give the day the statement was handed over or posted."))
         if sent_on > fields.Date.context_today(self):
             raise UserError(self.env._("A statement cannot have been sent in the future."))
 

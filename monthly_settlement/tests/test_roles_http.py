@@ -155,6 +155,24 @@ class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
         self.env.invalidate_all()
         self.assertEqual(month_end.state, "cancel")
 
+    def test_rejection_without_reason_is_refused_in_chinese(self):
+        """The dialog is saved without a reason: the model says why, in the reviewer's language (not
+        the web client's untranslated "Missing required fields")."""
+        self.web_login(self.sales)
+        self._generate_from_wizard(self.customer_25, "2026-12-01")
+        statement = self._statement(self.customer_25)
+        self.call_button(statement, "action_submit")
+        self.web_login(self.finance)
+        action = self.call_button(statement, "action_reject")
+        with self.assertRaises(RpcError) as refused:
+            self.save_dialog_and_click(action, {"reason": False}, "action_reject")
+        self.assertEqual(
+            refused.exception.message, self.env(context={"lang": "zh_CN"})._("Say why the statement is rejected.")
+        )
+        self.assertRegex(refused.exception.message, "[\u4e00-\u9fff]")
+        self.env.invalidate_all()
+        self.assertEqual(statement.state, "to_review")
+
     def test_figures_state_and_lines_cannot_be_written_over_rpc(self):
         """README.rst: figures, lines and workflow fields change only through the buttons."""
         self.web_login(self.sales)

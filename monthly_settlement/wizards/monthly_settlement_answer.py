@@ -20,10 +20,8 @@ class MonthlySettlementAnswer(models.TransientModel):
     answered_by = fields.Char(
         string="Answered by", help="The person at the customer's who confirmed or disputed the statement."
     )
-    answered_on = fields.Date(string="Answer Date", required=True, default=fields.Date.context_today)
-    channel = fields.Selection(
-        [channel for channel in ANSWER_CHANNELS if channel[0] != "portal"], string="Received by", required=True
-    )
+    answered_on = fields.Date(string="Answer Date", default=fields.Date.context_today)
+    channel = fields.Selection([channel for channel in ANSWER_CHANNELS if channel[0] != "portal"], string="Received by")
     attachment = fields.Binary(string="Customer's Document", help="The stamped statement, letter or email.")
     attachment_name = fields.Char()
     line_ids = fields.One2many("monthly.settlement.answer.line", "answer_id", string="Lines")
@@ -47,6 +45,8 @@ class MonthlySettlementAnswer(models.TransientModel):
         statement = self.statement_ids
         if len(statement) != 1:
             raise UserError(self.env._("Record the customer's answer one statement at a time."))
+        if not self.channel or not self.answered_on:
+            raise UserError(self.env._("Say how the customer's answer came and on which day."))
         attachment = (
             (self.attachment_name or "document", base64.b64decode(self.attachment)) if self.attachment else None
         )

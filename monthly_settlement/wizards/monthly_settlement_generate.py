@@ -29,7 +29,6 @@ class MonthlySettlementGenerate(models.TransientModel):
     )
     date_to = fields.Date(
         string="Periods Closed On or Before",
-        required=True,
         default=lambda self: fields.Date.context_today(self) - timedelta(days=1),
         help="Each customer gets the statement of their last period closed on or before this "
         "date, by their own cut-off day and cycle.",
@@ -70,6 +69,8 @@ class MonthlySettlementGenerate(models.TransientModel):
     def action_generate(self):
         """Generate, then show per customer what happened."""
         self.ensure_one()
+        if not self.date_to:
+            raise UserError(self.env._("Give the date the periods to state closed on or before."))
         if self.date_to > fields.Date.context_today(self):
             raise UserError(self.env._("Statements can only be generated for periods that have closed."))
         partners = self._get_partners()

@@ -9,7 +9,6 @@ class MonthlySettlementMarkSent(models.TransientModel):
         "monthly.settlement.statement", "monthly_settlement_mark_sent_statement_rel", required=True
     )
     sent_on = fields.Date(
-        required=True,
         default=fields.Date.context_today,
         help="The day the statement was handed over or posted.",
     )

@@ -8,7 +8,8 @@ class MonthlySettlementReject(models.TransientModel):
     statement_ids = fields.Many2many(
         "monthly.settlement.statement", "monthly_settlement_reject_statement_rel", required=True
     )
-    reason = fields.Text(required=True)
+    # Not required here: the rejection itself asks for it, in the user's language.
+    reason = fields.Text()
 
     def action_reject(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import UserError
 
 
 class MonthlySettlementAgeingReport(models.TransientModel):
@@ -7,11 +8,13 @@ class MonthlySettlementAgeingReport(models.TransientModel):
     _name = "monthly.settlement.ageing.report"
     _description = "Monthly Customers AR Ageing"
 
-    date = fields.Date(string="Ageing Date", required=True, default=fields.Date.context_today)
+    date = fields.Date(string="Ageing Date", default=fields.Date.context_today)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
 
     def action_export(self):
         self.ensure_one()
+        if not self.date:
+            raise UserError(self.env._("Give the date of the ageing."))
         return self.env.ref("monthly_settlement_reports.action_report_ageing_xlsx").report_action(
             self, config=False
         )  # an XLSX: no document layout to set up first

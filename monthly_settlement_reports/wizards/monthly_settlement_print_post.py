@@ -13,7 +13,6 @@ class MonthlySettlementPrintPost(models.TransientModel):
     )
     post_date = fields.Date(
         string="Posting Date",
-        required=True,
         default=fields.Date.context_today,
         help="The day the statements go to the post; approved statements count as sent that day.",
     )

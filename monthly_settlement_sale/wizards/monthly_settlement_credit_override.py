@@ -9,7 +9,7 @@ class MonthlySettlementCreditOverride(models.TransientModel):
 
     order_id = fields.Many2one("sale.order", required=True, readonly=True, ondelete="cascade")
     issues = fields.Text(compute="_compute_issues")
-    reason = fields.Text(required=True)
+    reason = fields.Text()  # the override asks for it, in the user's language
 
     @api.depends("order_id")
     def _compute_issues(self):
