@@ -13,8 +13,7 @@ from datetime import date
 
 import lxml.html
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.monthly_settlement.tests.common import MonthlySettlementCommon
 
@@ -60,15 +59,7 @@ class TestPortalAccess(MonthlySettlementCommon, HttpCase):
     @classmethod
     def _portal_user(cls, login, name, customer):
         contact = cls.env["res.partner"].create({"name": name, "parent_id": customer.id, "email": f"{login}@x.example"})
-        return new_test_user(
-            cls.env,
-            login=login,
-            groups="base.group_portal",
-            partner_id=contact.id,
-            lang="zh_CN",
-            company_id=cls.env.company.id,
-            company_ids=[Command.set(cls.env.company.ids)],
-        )
+        return cls._create_portal_user(login, contact, lang="zh_CN")
 
     @classmethod
     def _statement_in_state(cls, customer, month, state):

@@ -5,8 +5,7 @@ from an SMTP server) and the statement PDF (real PDF: its text and its images)."
 import re
 from datetime import date
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tests.common import freeze_time
 
 from odoo.addons.monthly_settlement.tests.common import MonthlySettlementCommon
@@ -38,15 +37,9 @@ class TestPublishOnPortal(MonthlySettlementCommon, HttpCase):
             }
         )
         cls.portal_users = {
-            customer: new_test_user(
-                cls.env,
-                login=login,
-                groups="base.group_portal",
-                partner_id=cls.env["res.partner"]
-                .create({"name": login, "parent_id": customer.id, "email": f"{login}@x.example"})
-                .id,
-                company_id=cls.env.company.id,
-                company_ids=[Command.set(cls.env.company.ids)],
+            customer: cls._create_portal_user(
+                login,
+                cls.env["res.partner"].create({"name": login, "parent_id": customer.id, "email": f"{login}@x.example"}),
             )
             for customer, login in ((cls.on_portal, "portal_on"), (cls.off_portal, "portal_off"))
         }

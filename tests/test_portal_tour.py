@@ -3,8 +3,7 @@
 import re
 from urllib.parse import urlsplit
 
-from odoo import Command
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.monthly_settlement.tests.common import MonthlySettlementCommon
 from odoo.addons.monthly_settlement.tests.smtp_sink import deliver_to_local_smtp
@@ -24,15 +23,7 @@ class TestPortalTour(MonthlySettlementCommon, HttpCase):
             }
         )
         cls.customer_25.settlement_contact_ids = cls.buyer
-        cls.portal_user = new_test_user(
-            cls.env,
-            login="wang.fang",
-            groups="base.group_portal",
-            partner_id=cls.buyer.id,
-            email=cls.buyer.email,
-            company_id=cls.env.company.id,
-            company_ids=[Command.set(cls.env.company.ids)],
-        )
+        cls.portal_user = cls._create_portal_user("wang.fang", cls.buyer)
         cls.invoice = cls._invoice(cls.customer_25, "2026-10-10", 1000)
         cls._invoice(cls.customer_25, "2026-10-20", 2500)
 

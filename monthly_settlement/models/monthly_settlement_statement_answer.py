@@ -2,7 +2,7 @@
 and signature, or recorded by a reviewer), dispute of lines, and deemed confirmation of unanswered
 statements. The emails that chase an answer are confirmation follow-ups (monthly.settlement.reminder)."""
 
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from markupsafe import Markup
 
@@ -10,8 +10,13 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
+from ..tools import settlement_calendar
 from ..tools.access import check_settlement_group
 
+# What a reviewer may record: a confirmation settles a dispute or comes after deemed
+# confirmation too; a dispute answers a statement still waiting for its answer.
+CONFIRMABLE_STATES = {"sent", "disputed", "deemed"}
+DISPUTABLE_STATES = {"sent"}
 ANSWER_CHANNELS = [
     ("portal", "Portal"),
     ("phone", "Phone"),
@@ -37,14 +42,16 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
     answer_date = fields.Datetime(
         string="Answered on", readonly=True, copy=False, help="When the customer confirmed or disputed."
     )
-    confirm_name = fields.Char(string="Confirmed by (Name)", readonly=True, copy=False)
+    confirm_name = fields.Char(
+        string="Answered by (Name)", readonly=True, copy=False, help="Who confirmed or disputed for the customer."
+    )
     confirm_signature = fields.Image(
         string="Customer Signature", readonly=True, copy=False, max_width=1024, max_height=1024
     )
     confirm_ip = fields.Char(string="Confirmed from (IP)", readonly=True, copy=False)
     dispute_comment = fields.Text(string="Customer's Dispute", readonly=True, copy=False)
     answer_channel = fields.Selection(
-        ANSWER_CHANNELS, string="Answered by", readonly=True, copy=False, help="How the customer's answer came."
+        ANSWER_CHANNELS, string="Received by", readonly=True, copy=False, help="How the customer's answer came."
     )
     answer_uid = fields.Many2one(
         "res.users",
@@ -131,14 +138,14 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
             return fields.Datetime.now()
         if answered_on > fields.Date.context_today(self):
             raise UserError(self.env._("The customer cannot have answered in the future."))
-        if self.send_date and answered_on < self.send_date.date():
+        if self.send_date and answered_on < self._get_send_day():
             raise UserError(
                 self.env._(
                     "The statement was sent on %(date)s: the customer cannot have answered before.",
                     date=format_date(self.env, self.send_date),
                 )
             )
-        return datetime.combine(answered_on, time(12))
+        return settlement_calendar.noon(answered_on)
 
     def _answer_values(self, channel, answered_on, attachment):
         """Who recorded the answer, how and when it came, and the document that proves it."""
@@ -176,7 +183,7 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
         """The customer confirms the balance: on the portal (typing their name, maybe signing), or by
         phone, letter, email or a stamped copy that a reviewer records (``attachment``: (name, bytes))."""
         self.ensure_one()
-        self._check_answerable(channel, {"sent", "disputed", "deemed"})
+        self._check_answerable(channel, CONFIRMABLE_STATES)
         name = (name or "").strip()
         if not name:
             raise UserError(
@@ -210,7 +217,7 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
         """The customer disputes lines (``{line_id: comment}``) and/or the whole statement, and says
         why: a reason per flagged line or an overall one is required."""
         self.ensure_one()
-        self._check_answerable(channel, {"sent"})
+        self._check_answerable(channel, DISPUTABLE_STATES)
         comment = (comment or "").strip()
         line_comments = {line_id: (text or "").strip() for line_id, text in line_comments.items()}
         lines = self.line_ids.filtered(lambda line: line.id in line_comments and line.line_type != "opening")
@@ -251,7 +258,7 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
         """Record a confirmation the customer gave outside the portal: who, when, how, and the
         stamped copy if there is one."""
         check_settlement_group(self.env, "reviewer")
-        self._check_state({"sent", "disputed", "deemed"}, self.env._("record a confirmation for"))
+        self._check_state(CONFIRMABLE_STATES, self.env._("record a confirmation for"))
         return self._open_statement_wizard(
             "monthly.settlement.answer", self.env._("Customer Confirmed"), kind="confirm"
         )
@@ -259,7 +266,7 @@ class MonthlySettlementStatementAnswer(models.AbstractModel):
     def action_customer_disputed(self):
         """Record a dispute the customer raised outside the portal: the lines, why, who and how."""
         check_settlement_group(self.env, "reviewer")
-        self._check_state({"sent"}, self.env._("record a dispute for"))
+        self._check_state(DISPUTABLE_STATES, self.env._("record a dispute for"))
         return self._open_statement_wizard("monthly.settlement.answer", self.env._("Customer Disputes"), kind="dispute")
 
     @api.model

@@ -24,6 +24,7 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
         for statements in self._grouped_by_run():
             self.env["monthly.settlement.engine"]._regenerate(statements)
         changed = [statement for statement in self if statement._note_changes(before[statement])]
+        self.filtered("previous_revision_id")._mark_revision_changes()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -55,6 +56,7 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
             revisions |= statement.sudo().copy(values).with_env(self.env)
         for statements in revisions._grouped_by_run():
             self.env["monthly.settlement.engine"]._regenerate(statements)
+        revisions._mark_revision_changes()
         for revision in revisions:
             revision._note_changes(revision.previous_revision_id._snapshot())
         if len(revisions) == 1:
@@ -119,12 +121,9 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
 
         return rounded(first) == rounded(second)
 
-    def _note_changes(self, before):
-        """Compare the lines with ``before`` (a `_snapshot`): on a revision, mark the lines added or
-        changed since the previous one; tell the chatter what was added, changed and removed.
-
-        :return: whether anything changed
-        """
+    def _compare_lines(self, before):
+        """The statement's documents against ``before`` (a `_snapshot`): (lines added, [(line, what
+        it was)] changed, [what it was] removed)."""
         self.ensure_one()
         currency = self.currency_id
         added, changed = self.line_ids.browse(), []
@@ -135,9 +134,23 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
             elif currency.compare_amounts(old[1], line.amount) or currency.compare_amounts(old[2], line.open_amount):
                 changed.append((line, old))
         removed = [old for move_id, old in before["lines"].items() if move_id not in self.line_ids.move_id.ids]
-        if self.previous_revision_id:
+        return added, changed, removed
+
+    def _mark_revision_changes(self):
+        """Highlight on revisions the lines added or changed since the revision each replaces
+        (again after every regeneration, which makes the lines anew)."""
+        for revision in self:
+            added, changed, _removed = revision._compare_lines(revision.previous_revision_id._snapshot())
             added.sudo().revision_change = "added"
-            self.line_ids.browse([line.id for line, _old in changed]).sudo().revision_change = "changed"
+            revision.line_ids.browse([line.id for line, _old in changed]).sudo().revision_change = "changed"
+
+    def _note_changes(self, before):
+        """Tell the chatter what was added, changed and removed since ``before`` (a `_snapshot`).
+
+        :return: whether anything changed
+        """
+        currency = self.currency_id
+        added, changed, removed = self._compare_lines(before)
         if not (added or changed or removed or currency.compare_amounts(before["closing"], self.closing_balance)):
             return False
 

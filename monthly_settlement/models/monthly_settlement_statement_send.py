@@ -2,11 +2,10 @@
 up to the mail server's answer) and on paper (printed for post with the paper contact's address, or
 handed over, the reviewer recording the day)."""
 
-from datetime import datetime, time
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import settlement_calendar
 from ..tools.access import check_settlement_group
 from ..tools.cron import process_in_batches
 
@@ -325,4 +324,4 @@ class MonthlySettlementStatementSend(models.AbstractModel):
             raise UserError(self.env._("A statement cannot have been sent in the future."))
 
     def _record_sent(self, sent_on):
-        self._transition({"state": "sent", "send_uid": self.env.uid, "send_date": datetime.combine(sent_on, time(12))})
+        self._transition({"state": "sent", "send_uid": self.env.uid, "send_date": settlement_calendar.noon(sent_on)})

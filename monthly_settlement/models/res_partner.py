@@ -165,22 +165,24 @@ class ResPartner(models.Model):
     @api.depends_context("company", "tz")
     def _compute_settlement_last_statement(self):
         """The latest current statement of each customer, and whether its last closed period has
-        one: one query whatever the number of customers."""
-        customers = self.commercial_partner_id
+        one: two queries whatever the number of customers, neither reading their history."""
+        Statement = self.env["monthly.settlement.statement"]
+        domain = [
+            ("partner_id", "in", self.commercial_partner_id.ids),
+            ("company_id", "=", self.env.company.id),
+            ("superseded_by_id", "=", False),
+        ]
+        last_period_end = dict(Statement._read_group(domain, ["partner_id"], ["period_end:max"]))
         latest = {}
-        for statement in self.env["monthly.settlement.statement"].search(
-            [
-                ("partner_id", "in", customers.ids),
-                ("company_id", "=", self.env.company.id),
-                ("superseded_by_id", "=", False),
-            ],
-            order="period_end desc, id desc",
+        for statement in Statement.search(
+            [*domain, ("period_end", "in", list(set(last_period_end.values())))], order="id desc"
         ):
-            latest.setdefault(statement.partner_id, statement)
+            if statement.period_end == last_period_end[statement.partner_id]:
+                latest.setdefault(statement.partner_id, statement)
         yesterday = fields.Date.context_today(self) - timedelta(days=1)
         for partner in self:
             customer = partner.commercial_partner_id
-            statement = latest.get(customer, self.env["monthly.settlement.statement"])
+            statement = latest.get(customer, Statement)
             partner.settlement_last_statement_id = statement
             partner.settlement_last_statement_state = statement.state
             partner.settlement_statement_missing = (

@@ -90,6 +90,22 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _create_portal_user(cls, login, contact, **values):
+        """A portal user (password = login) for a customer's ``contact``, keeping the contact's name
+        and email, in the statements' company."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_portal",
+            partner_id=contact.id,
+            name=contact.name,
+            email=contact.email,
+            company_id=cls.env.company.id,
+            company_ids=[Command.set(cls.env.company.ids)],
+            **values,
+        )
+
+    @classmethod
     def _invoice(cls, partner, invoice_date, amount, currency=None, move_type="out_invoice", post=True, ref=None):
         return cls._create_invoice_one_line(
             price_unit=amount,

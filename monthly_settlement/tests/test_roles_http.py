@@ -6,7 +6,7 @@ the salesperson (to choose reviewers) failed this way while every in-process tes
 """
 
 from odoo import Command
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .common import MonthlySettlementCommon
 from .http_common import RpcError, WebClientCase
@@ -30,15 +30,7 @@ class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
             {"name": "王芳", "parent_id": cls.customer_25.id, "email": "wang.fang@buyer.example.com", "lang": "zh_CN"}
         )
         cls.customer_25.write({"settlement_contact_ids": [Command.set(cls.contact.ids)], "user_id": cls.sales.id})
-        cls.portal = new_test_user(
-            cls.env,
-            login="ms_http_portal",
-            groups="base.group_portal",
-            partner_id=cls.contact.id,
-            email=cls.contact.email,
-            company_id=cls.env.company.id,
-            company_ids=[Command.set(cls.env.company.ids)],
-        )
+        cls.portal = cls._create_portal_user("ms_http_portal", cls.contact)
         # customer_25 (cut-off 25th): 1,000 in the period to 2026-10-25, 2,500 in the one to 2026-11-25.
         cls._invoice(cls.customer_25, "2026-10-10", 1000)
         cls._invoice(cls.customer_25, "2026-11-05", 2500)

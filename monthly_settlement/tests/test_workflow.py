@@ -254,6 +254,19 @@ class TestWorkflow(MonthlySettlementCommon):
         with self.assertRaises(AccessError):
             statement.line_ids.with_user(outsider).read(["amount"])
 
+    def test_regenerated_revision_keeps_its_marks(self):
+        """A draft revision regenerated after another correction still shows, line by line, what
+        differs from the revision it replaces."""
+        statement = self._draft()
+        statement.action_submit()
+        statement.with_user(self.reviewer).action_approve()
+        credit_note = self._refund(self.customer_25, "2026-10-20", 200)
+        revision = statement.browse(statement.with_user(self.reviewer).action_new_revision()["res_id"])
+        invoice = self._invoice(self.customer_25, "2026-10-21", 30)
+        revision.with_user(self.reviewer).action_regenerate()
+        marked = {line.move_id: line.revision_change for line in revision.line_ids if line.revision_change}
+        self.assertEqual(marked, {credit_note: "added", invoice: "added"})
+
     def test_regenerate_says_what_changed(self):
         statement = self._draft()
         answer = statement.action_regenerate()

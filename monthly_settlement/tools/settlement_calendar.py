@@ -10,7 +10,7 @@ and December. The statement date is the period's end.
 """
 
 import calendar
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
@@ -74,3 +74,9 @@ def due_date(statement_date, payment_days, from_month_end=False):
     if from_month_end:
         base = cutoff_date(statement_date.year, statement_date.month, None)
     return base + timedelta(days=payment_days or 0)
+
+
+def noon(day):
+    """A day a user gave (sent on, answered on) as a stored datetime: at noon UTC it reads as that
+    day in every time zone from UTC-11 to UTC+11, China's included."""
+    return datetime.combine(day, time(12))
