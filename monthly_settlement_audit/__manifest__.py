@@ -1,0 +1,15 @@
+{
+    "name": "Monthly Settlement Audit",
+    "summary": "Audit sampling with checklists, balance confirmation letters (询证函), audit packs and the "
+    "portal access log of customer statements",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/monthly-settlement/monthly_settlement",
+    "author": "monthly_settlement developers",
+    "license": "LGPL-3",
+    "depends": ["monthly_settlement_reports"],
+    "data": [
+        "security/ir.model.access.csv",
+    ],
+    "auto_install": True,
+}
