@@ -28,7 +28,9 @@
         "wizards/monthly_settlement_mark_sent_views.xml",
         "wizards/monthly_settlement_answer_views.xml",
         "wizards/monthly_settlement_send_views.xml",
+        "views/monthly_settlement_ledger_match_views.xml",
         "views/monthly_settlement_portal_templates.xml",
+        "views/monthly_settlement_ledger_match_portal_templates.xml",
         "views/monthly_settlement_menus.xml",
     ],
     "assets": {

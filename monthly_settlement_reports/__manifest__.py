@@ -13,6 +13,7 @@
         "data/ir_cron_data.xml",
         "report/monthly_settlement_statement_report.xml",
         "report/monthly_settlement_statement_templates.xml",
+        "report/monthly_settlement_ledger_match_report.xml",
         "views/monthly_settlement_statement_analysis_views.xml",
         "views/monthly_settlement_statement_views.xml",
         "wizards/monthly_settlement_ageing_report_views.xml",

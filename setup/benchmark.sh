@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks on a throwaway database (dropped at the end), printing figures:
 #   generation  statement generation against OCA partner_statement (tests/benchmarks/bench_generation.py)
+#   ledger_matching  a customer ledger matched against a statement (tests/benchmarks/bench_ledger_matching.py)
 #   reports     statement PDF and XLSX rendering (tests/benchmarks/bench_reports.py); runs the Odoo
 #               server of the database meanwhile, since wkhtmltopdf fetches the report CSS from it
 # MS_BENCHMARKS picks them (default "generation"); arguments go to the scripts, e.g.
@@ -27,7 +28,7 @@ ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" -i "$(ms_modules),partner_statement" --s
 
 for benchmark in ${MS_BENCHMARKS:-generation}; do
     case $benchmark in
-    generation) ;;
+    generation | ledger_matching) ;;
     reports)
         "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$BENCH_CONF" -d "$BENCH_DB" --db-filter="^$BENCH_DB\$" \
             --log-level=warn --max-cron-threads=0 &
@@ -37,7 +38,7 @@ for benchmark in ${MS_BENCHMARKS:-generation}; do
             sleep 1
         done
         ;;
-    *) ms_die "unknown benchmark $benchmark (generation, reports)" ;;
+    *) ms_die "unknown benchmark $benchmark (generation, reports, ledger_matching)" ;;
     esac
     ms_python "$MS_REPO/tests/benchmarks/bench_$benchmark.py" -c "$BENCH_CONF" -d "$BENCH_DB" "$@"
 done

@@ -98,6 +98,11 @@ class ResPartner(models.Model):
         string="Statement Language",
         help="Language of the statements and their emails. Empty: the customer's language.",
     )
+    settlement_ledger_columns = fields.Json(
+        string="Ledger Columns",
+        readonly=True,
+        help="The column headers the customer's own ledger was last read by, for the next one.",
+    )
     settlement_statement_ids = fields.One2many("monthly.settlement.statement", "partner_id", string="Statements")
     settlement_statement_count = fields.Integer(compute="_compute_settlement_statement_count")
     settlement_terms_editable = fields.Boolean(compute="_compute_settlement_terms_editable")
