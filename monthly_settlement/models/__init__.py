@@ -10,6 +10,7 @@ from . import monthly_settlement_statement_revision
 from . import monthly_settlement_statement
 from . import monthly_settlement_statement_line
 from . import monthly_settlement_statement_ageing
+from . import monthly_settlement_statement_detail
 from . import monthly_settlement_demo
 from . import monthly_settlement_reminder_step
 from . import monthly_settlement_reminder

@@ -113,6 +113,7 @@ class MonthlySettlementEngine(models.AbstractModel):
                     "date_due": partner._get_settlement_due_date(end),
                     "user_id": partner.user_id.id,
                     "accountant_id": partner.settlement_accountant_id.id,
+                    "detail_level": partner.settlement_detail_level,
                     "generate_uid": self.env.uid,
                     "generate_date": now,
                     **values["header"],
@@ -155,6 +156,7 @@ class MonthlySettlementEngine(models.AbstractModel):
                 {
                     **header,
                     "date_due": statement.partner_id._get_settlement_due_date(statement.period_end),
+                    "detail_level": statement.partner_id.settlement_detail_level,
                     "generate_uid": self.env.uid,
                     "generate_date": now,
                 }
@@ -549,9 +551,48 @@ class MonthlySettlementEngine(models.AbstractModel):
                 ageing_rows.append(dict(bucket, statement_id=statement.id))
         self._insert_rows(line_model, line_rows)
         self._insert_rows(ageing_model, ageing_rows)
+        self._store_product_lines(statements.filtered(lambda statement: statement.detail_level == "products"))
         line_model.invalidate_model()
         ageing_model.invalidate_model()
-        statements.invalidate_recordset(["line_ids", "ageing_ids"])
+        statements.invalidate_recordset(["line_ids", "ageing_ids", "detail_ids"])
+
+    @api.model
+    def _store_product_lines(self, statements):
+        """Copy the product lines of the statements' invoices and credit notes under them: one
+        INSERT ... SELECT. Tax names in the statement's language, amounts tax included and
+        signed as the document."""
+        if not statements:
+            return
+        self.env["monthly.settlement.statement.detail"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO monthly_settlement_statement_detail
+                       (statement_id, line_id, sequence, product_id, name, quantity, uom_id, price_unit,
+                        discount, tax_label, amount, create_uid, create_date, write_uid, write_date)
+                SELECT line.statement_id, line.id, aml.sequence, aml.product_id, aml.name, aml.quantity,
+                       aml.product_uom_id, aml.price_unit, aml.discount,
+                       (SELECT string_agg(COALESCE(tax.name->>lang.code, tax.name->>'en_US'), ', '
+                                          ORDER BY tax.sequence, tax.id)
+                          FROM account_move_line_account_tax_rel rel
+                          JOIN account_tax tax ON tax.id = rel.account_tax_id
+                         WHERE rel.account_move_line_id = aml.id),
+                       CASE WHEN move.move_type = 'out_refund' THEN -aml.price_total
+                            ELSE aml.price_total END,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM monthly_settlement_statement_line line
+                  JOIN monthly_settlement_statement statement ON statement.id = line.statement_id
+                  JOIN res_partner partner ON partner.id = statement.partner_id
+                  CROSS JOIN LATERAL (SELECT COALESCE(partner.settlement_lang, partner.lang, 'en_US') AS code) lang
+                  JOIN account_move move ON move.id = line.move_id
+                  JOIN account_move_line aml ON aml.move_id = move.id AND aml.display_type = 'product'
+                 WHERE line.statement_id = ANY(%(ids)s) AND line.line_type IN ('invoice', 'refund')
+                """,
+                ids=statements.ids,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
+        )
 
     @api.model
     def _insert_rows(self, model, rows):

@@ -43,17 +43,35 @@ class MonthlySettlementLedgerMatch(models.Model):
     ledger_file = fields.Binary(string="Customer's Ledger", attachment=True, required=True)
     ledger_filename = fields.Char(string="File Name")
     column_date = fields.Char(
-        compute="_compute_columns", store=True, readonly=False, precompute=True,string="Date Column")
+        compute="_compute_columns", store=True, readonly=False, precompute=True, string="Date Column"
+    )
     column_reference = fields.Char(
-        compute="_compute_columns", store=True, readonly=False, precompute=True,string="Document Number Column")
+        compute="_compute_columns", store=True, readonly=False, precompute=True, string="Document Number Column"
+    )
     column_description = fields.Char(
-        compute="_compute_columns", store=True, readonly=False, precompute=True,string="Description Column")
+        compute="_compute_columns", store=True, readonly=False, precompute=True, string="Description Column"
+    )
     column_debit = fields.Char(
-        compute="_compute_columns", store=True, readonly=False, precompute=True,string="Debit Column", help="Their debit: payments they made to you.")
+        compute="_compute_columns",
+        store=True,
+        readonly=False,
+        precompute=True,
+        string="Debit Column",
+        help="Their debit: payments they made to you.",
+    )
     column_credit = fields.Char(
-        compute="_compute_columns", store=True, readonly=False, precompute=True,string="Credit Column", help="Their credit: what they owe you more.")
+        compute="_compute_columns",
+        store=True,
+        readonly=False,
+        precompute=True,
+        string="Credit Column",
+        help="Their credit: what they owe you more.",
+    )
     column_amount = fields.Char(
-        compute="_compute_columns", store=True, readonly=False, precompute=True,
+        compute="_compute_columns",
+        store=True,
+        readonly=False,
+        precompute=True,
         string="Amount Column",
         help="A single signed amount column instead of debit and credit: positive for what they owe you more.",
     )
@@ -139,9 +157,7 @@ class MonthlySettlementLedgerMatch(models.Model):
             theirs = match._read_customer_ledger()
             ours = match._our_entries()
             factor = 10**match.currency_id.decimal_places
-            result = match_ledgers(
-                ours, theirs, round(match.amount_tolerance * factor), max(match.date_tolerance, 0)
-            )
+            result = match_ledgers(ours, theirs, round(match.amount_tolerance * factor), max(match.date_tolerance, 0))
             match._write_result_lines(result, factor)
             figures = result.reconciliation(round(match.statement_id.closing_balance * factor))
             match.write(
@@ -248,7 +264,9 @@ class MonthlySettlementLedgerMatch(models.Model):
             "ledger_file": base64.b64encode(content),
             "ledger_filename": filename,
         }
-        values.update({f"column_{key}": (value or "").strip() for key, value in columns.items() if key in COLUMN_FIELDS.values()})
+        values.update(
+            {f"column_{key}": (value or "").strip() for key, value in columns.items() if key in COLUMN_FIELDS.values()}
+        )
         with self.env.cr.savepoint():
             match = self.sudo().create(values)
             match.action_match()

@@ -18,7 +18,7 @@ class MonthlySettlementLedgerMatchLine(models.Model):
     _order = "match_id, status, group_number, side, date, id"
 
     match_id = fields.Many2one("monthly.settlement.ledger.match", required=True, ondelete="cascade", index=True)
-    side = fields.Selection([("ours", "Our Books"), ("theirs", "Their Books")], required=True)
+    side = fields.Selection([("ours", "Our Books"), ("theirs", "Their Books")], string="Books", required=True)
     group_number = fields.Integer(string="Group", help="Lines matched with each other share a group.")
     status = fields.Selection(MATCH_STATUSES, required=True)
     method = fields.Selection(

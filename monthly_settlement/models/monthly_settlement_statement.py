@@ -6,6 +6,7 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools.access import check_settlement_group
 from .monthly_settlement_engine import GENERATION_BATCH_SIZE
+from .res_partner import DETAIL_LEVELS
 
 _logger = logging.getLogger(__name__)
 
@@ -68,6 +69,10 @@ class MonthlySettlementStatement(models.Model):
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
     line_ids = fields.One2many("monthly.settlement.statement.line", "statement_id", readonly=True)
     ageing_ids = fields.One2many("monthly.settlement.statement.ageing", "statement_id", readonly=True)
+    detail_level = fields.Selection(DETAIL_LEVELS, default="documents", required=True, readonly=True)
+    detail_ids = fields.One2many(
+        "monthly.settlement.statement.detail", "statement_id", string="Product Lines", readonly=True
+    )
     state = fields.Selection(
         STATEMENT_STATES, default="draft", required=True, readonly=True, copy=False, tracking=True, index=True
     )

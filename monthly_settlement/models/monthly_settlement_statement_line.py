@@ -41,6 +41,9 @@ class MonthlySettlementStatementLine(models.Model):
         readonly=True,
         help="On a new revision: the documents added or changed since the revision it replaces.",
     )
+    detail_ids = fields.One2many(
+        "monthly.settlement.statement.detail", "line_id", string="Product Lines", readonly=True
+    )
     is_disputed = fields.Boolean(string="Disputed", readonly=True)
     dispute_comment = fields.Text(string="Customer's Comment", readonly=True)
     currency_id = fields.Many2one(related="statement_id.currency_id")

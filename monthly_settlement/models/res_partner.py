@@ -7,6 +7,7 @@ from ..tools import settlement_calendar
 from ..tools.access import check_settlement_group, has_settlement_group
 from .res_company import PAYMENT_BASES, SETTLEMENT_CYCLES
 
+DETAIL_LEVELS = [("documents", "Documents only"), ("products", "Documents with product lines")]
 SETTLEMENT_TERM_FIELDS = (
     "settlement_mode",
     "settlement_cycle",
@@ -22,6 +23,7 @@ SETTLEMENT_TERM_FIELDS = (
     "settlement_accountant_id",
     "settlement_confirm_days",
     "settlement_lang",
+    "settlement_detail_level",
 )
 
 
@@ -97,6 +99,14 @@ class ResPartner(models.Model):
         selection=lambda self: self.env["res.lang"].get_installed(),
         string="Statement Language",
         help="Language of the statements and their emails. Empty: the customer's language.",
+    )
+    settlement_detail_level = fields.Selection(
+        DETAIL_LEVELS,
+        string="Statement Detail",
+        default="documents",
+        required=True,
+        help="Documents with their product lines: each invoice and credit note on the statement lists "
+        "its products (quantity, unit, unit price, taxes, amount).",
     )
     settlement_ledger_columns = fields.Json(
         string="Ledger Columns",

@@ -119,6 +119,36 @@ class MonthlySettlementCommon(AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _invoice_with_products(cls, partner, day, lines, move_type="out_invoice"):
+        """A posted invoice (or credit note) of product ``lines``: (product, quantity, unit, unit
+        price, discount %), each with 13% VAT (增值税 13%)."""
+        vat = {"name": "增值税 13%", "amount": 13, "type_tax_use": "sale", "company_id": cls.env.company.id}
+        vat_13 = cls.env["account.tax"].search([(name, "=", value) for name, value in vat.items()], limit=1)
+        vat_13 = vat_13 or cls.env["account.tax"].create(vat)
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": partner.id,
+                "invoice_date": day,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": quantity,
+                            "product_uom_id": unit.id,
+                            "price_unit": price,
+                            "discount": discount,
+                            "tax_ids": [Command.set(vat_13.ids)],
+                        }
+                    )
+                    for product, quantity, unit, price, discount in lines
+                ],
+            }
+        )
+        move.action_post()
+        return move
+
+    @classmethod
     def _refund(cls, partner, invoice_date, amount, currency=None):
         return cls._invoice(partner, invoice_date, amount, currency=currency, move_type="out_refund")
 

@@ -86,12 +86,15 @@ class TestLedgerMatching(MonthlySettlementCommon, WebClientCase):
         [match] = self.call_kw(
             MATCH,
             "web_save",
-            [[], {
-                "statement_id": statement.id,
-                "ledger_file": base64.b64encode(xlsx(self._their_ledger())).decode(),
-                "ledger_filename": "华东贸易应付明细.xlsx",
-                **COLUMNS,
-            }],
+            [
+                [],
+                {
+                    "statement_id": statement.id,
+                    "ledger_file": base64.b64encode(xlsx(self._their_ledger())).decode(),
+                    "ledger_filename": "华东贸易应付明细.xlsx",
+                    **COLUMNS,
+                },
+            ],
             {"specification": {"id": {}}},
         )
         match = self.env[MATCH].browse(match["id"])
@@ -158,16 +161,20 @@ class TestLedgerMatching(MonthlySettlementCommon, WebClientCase):
 
     def test_next_ledger_of_the_customer_is_read_by_the_same_columns(self):
         statement = self._sent_statement()
-        first = self.env[MATCH].with_user(self.salesperson).create(
-            {"statement_id": statement.id, "ledger_file": base64.b64encode(xlsx([])), **COLUMNS}
+        first = (
+            self.env[MATCH]
+            .with_user(self.salesperson)
+            .create({"statement_id": statement.id, "ledger_file": base64.b64encode(xlsx([])), **COLUMNS})
         )
         with self.assertRaises(UserError):  # no lines under the headers
             first.action_match()
         first.ledger_file = base64.b64encode(xlsx(self._their_ledger()))
         first.ledger_filename = "ledger.xlsx"
         first.action_match()
-        second = self.env[MATCH].with_user(self.salesperson).create(
-            {"statement_id": statement.id, "ledger_file": base64.b64encode(b"x")}
+        second = (
+            self.env[MATCH]
+            .with_user(self.salesperson)
+            .create({"statement_id": statement.id, "ledger_file": base64.b64encode(b"x")})
         )
         self.assertEqual(
             {name: second[name] for name in COLUMNS}, COLUMNS, "the columns are remembered for the customer"
@@ -187,13 +194,17 @@ class TestLedgerMatching(MonthlySettlementCommon, WebClientCase):
                 ",,,,",  # blank: skipped
             ]
         ).encode("gb18030")  # as Excel saves CSV in China
-        match = self.env[MATCH].with_user(self.salesperson).create(
-            {
-                "statement_id": statement.id,
-                "ledger_file": base64.b64encode(csv_text),
-                "ledger_filename": "ledger.csv",
-                **COLUMNS,
-            }
+        match = (
+            self.env[MATCH]
+            .with_user(self.salesperson)
+            .create(
+                {
+                    "statement_id": statement.id,
+                    "ledger_file": base64.b64encode(csv_text),
+                    "ledger_filename": "ledger.csv",
+                    **COLUMNS,
+                }
+            )
         )
         with self.assertRaises(UserError) as refused:
             match.with_context(lang="en_US").action_match()

@@ -50,14 +50,20 @@ class MonthlySettlementStatement(models.Model):
         return "data:image/png;base64," + base64.b64encode(png).decode()
 
     def _report_line_pages(self, for_post=False, other_pages=LINES_PER_PAGE):
-        """Lines cut into page-sized tables, each printed with its own header row: Debian's
-        wkhtmltopdf (unpatched Qt) does not repeat a table header on the next page."""
+        """Rows cut into page-sized tables, each printed with its own header row: Debian's
+        wkhtmltopdf (unpatched Qt) does not repeat a table header on the next page. A row is a
+        statement line, or one of its product lines when the customer wants them."""
         self.ensure_one()
         first_page = LINES_ON_FIRST_PAGE_FOR_POST if for_post else LINES_ON_FIRST_PAGE
-        lines = self.line_ids
-        pages = [lines[:first_page]]
-        pages += [lines[start : start + other_pages] for start in range(first_page, len(lines), other_pages)]
+        rows = self._report_rows()
+        pages = [rows[:first_page]]
+        pages += [rows[start : start + other_pages] for start in range(first_page, len(rows), other_pages)]
         return pages
+
+    def _report_rows(self):
+        """The statement's lines in order, each followed by its product lines (if any)."""
+        self.ensure_one()
+        return [row for line in self.line_ids for row in (line, *line.detail_ids)]
 
     def action_print_for_post(self):
         """Print for Post: asks for the posting date, then gives one PDF of the statements and

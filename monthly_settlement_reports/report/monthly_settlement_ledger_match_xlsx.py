@@ -15,7 +15,9 @@ class LedgerMatchXlsx(models.AbstractModel):
             env = match.env
             sheet = workbook.add_worksheet(match.statement_id.name[:31].replace("/", "-"))
             sheet.write(0, 0, env._("Reconciliation with the customer's ledger"), formats["title"])
-            sheet.write(1, 0, f"{match.partner_id.name} · {match.statement_id.display_name} · {match.ledger_filename or ''}")
+            sheet.write(
+                1, 0, f"{match.partner_id.name} · {match.statement_id.display_name} · {match.ledger_filename or ''}"
+            )
             figures = [
                 (env._("Our closing balance"), match.our_balance, formats["amount"]),
                 (env._("Only in our books"), match.only_ours_amount, formats["amount"]),

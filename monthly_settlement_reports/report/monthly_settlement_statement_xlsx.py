@@ -70,11 +70,26 @@ class StatementXlsxMixin(models.AbstractModel):
             env._("Credit"),
             env._("Balance"),
         ]
+        with_products = statement.detail_level == "products"
+        if with_products:
+            columns += [
+                env._("Product"),
+                env._("Quantity"),
+                env._("Unit"),
+                env._("Unit Price"),
+                env._("Discount (%)"),
+                env._("Taxes"),
+                env._("Amount"),
+            ]
         sheet.write_row(LINE_HEADER_ROW, 0, columns, formats["header"])
         row = LINE_HEADER_ROW
-        lines = statement.line_ids
-        for line in lines:
+        previous_line_row = row
+        for line in statement._report_rows():
             row += 1
+            if line._name == "monthly.settlement.statement.detail":
+                self._write_product_row(sheet, row, line, formats)
+                continue
+            previous, previous_line_row = xl_rowcol_to_cell(previous_line_row, 7), row
             sheet.write_datetime(row, 0, self._as_datetime(line.date), formats["date"])
             if line.line_type == "opening":
                 sheet.write(row, 1, env._("Opening balance"))
@@ -87,7 +102,6 @@ class StatementXlsxMixin(models.AbstractModel):
                 sheet.write_datetime(row, 4, self._as_datetime(line.date_due), formats["date"])
             sheet.write_number(row, 5, line.debit, formats["amount"])
             sheet.write_number(row, 6, line.credit, formats["amount"])
-            previous = xl_rowcol_to_cell(row - 1, 7)
             sheet.write_formula(
                 row,
                 7,
@@ -124,12 +138,27 @@ class StatementXlsxMixin(models.AbstractModel):
         sheet.set_column(1, 3, 20)
         sheet.set_column(4, 4, 12)
         sheet.set_column(5, 7, 16)
+        if with_products:
+            sheet.set_column(8, 8, 24)
+            sheet.set_column(9, 14, 12)
         sheet.freeze_panes(LINE_HEADER_ROW + 1, 0)
         sheet.repeat_rows(LINE_HEADER_ROW)
-        sheet.print_area(0, 0, ageing_row + len(statement.ageing_ids), 7)
+        sheet.print_area(0, 0, ageing_row + len(statement.ageing_ids), len(columns) - 1)
         sheet.fit_to_pages(1, 0)
         sheet.set_paper(9)  # A4
         return closing_cell
+
+    @staticmethod
+    def _write_product_row(sheet, row, detail, formats):
+        """A product line under its document, in the product columns (the debit, credit and
+        balance columns and their totals stay the documents')."""
+        sheet.write(row, 8, detail.product_id.display_name or detail.name or "")
+        sheet.write_number(row, 9, detail.quantity)
+        sheet.write(row, 10, detail.uom_id.name or "")
+        sheet.write_number(row, 11, detail.price_unit)
+        sheet.write_number(row, 12, detail.discount)
+        sheet.write(row, 13, detail.tax_label or "")
+        sheet.write_number(row, 14, detail.amount, formats["amount"])
 
     @staticmethod
     def _sheet_name(statement, used):

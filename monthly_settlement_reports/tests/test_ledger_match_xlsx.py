@@ -44,10 +44,7 @@ class TestLedgerMatchXlsx(MonthlySettlementCommon):
         self.assertEqual(figures, [3000, 0, 80, 50])
         self.assertEqual(sheet["B8"].value, "=SUM(B4:B7)")
         self.assertEqual(sum(figures), 1000 + 2050 + 80, "their balance")
-        lines = {
-            (row[2], row[5]): (row[0], row[8])
-            for row in sheet.iter_rows(min_row=11, values_only=True)
-        }
+        lines = {(row[2], row[5]): (row[0], row[8]) for row in sheet.iter_rows(min_row=11, values_only=True)}
         self.assertEqual(lines[("Our Books", second.name)], ("Amount Difference", 2000))
         self.assertEqual(lines[("Their Books", second.name)], ("Amount Difference", 2050))
         self.assertEqual(lines[("Their Books", None)], ("Only in Their Books", 80))
