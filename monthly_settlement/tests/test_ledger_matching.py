@@ -247,7 +247,7 @@ class TestLedgerMatching(MonthlySettlementCommon, WebClientCase):
         )
         self._create_portal_user("ms_ledger_other", other_customer_contact)
         statement = self._sent_statement()
-        columns = {name: value for name, value in COLUMNS.items()}
+        columns = dict(COLUMNS)
 
         self.authenticate("ms_ledger_other", "ms_ledger_other")
         csrf = re.search(r'csrf_token: "([^"]+)"', self.url_open("/my").text)[1]

@@ -36,7 +36,15 @@ class TestProductDetail(MonthlySettlementCommon):
         by_document = {}
         for detail in statement.detail_ids:
             by_document.setdefault(detail.line_id.move_id, []).append(
-                (detail.product_id, detail.quantity, detail.uom_id, detail.price_unit, detail.discount, detail.tax_label, detail.amount)
+                (
+                    detail.product_id,
+                    detail.quantity,
+                    detail.uom_id,
+                    detail.price_unit,
+                    detail.discount,
+                    detail.tax_label,
+                    detail.amount,
+                )
             )
         self.assertEqual(
             by_document,

@@ -50,7 +50,10 @@ class TestProductDetailReports(StatementReportCommon, HttpCase):
         products = [row[8:15] for row in rows if row[8] and row is not header]
         self.assertEqual(
             [(name, quantity, price, amount) for name, quantity, _unit, price, _discount, _tax, amount in products],
-            [("不锈钢法兰 DN50", 12, 100, round(12 * 100 * 1.13, 2)), (self.product_b.display_name, 3, 40, round(3 * 40 * 0.9 * 1.13, 2))],
+            [
+                ("不锈钢法兰 DN50", 12, 100, round(12 * 100 * 1.13, 2)),
+                (self.product_b.display_name, 3, 40, round(3 * 40 * 0.9 * 1.13, 2)),
+            ],
         )
         invoice_index = next(index for index, row in enumerate(rows) if row[1] == self.invoice.name)
         next_document = next(index for index, row in enumerate(rows) if row[1] == self.later_invoice.name)
