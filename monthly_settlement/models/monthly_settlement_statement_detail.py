@@ -14,7 +14,7 @@ class MonthlySettlementStatementDetail(models.Model):
         "monthly.settlement.statement.line", string="Document", required=True, ondelete="cascade", index=True
     )
     sequence = fields.Integer()
-    product_id = fields.Many2one("product.product", string="Product", ondelete="set null")
+    product_id = fields.Many2one("product.product", ondelete="set null")
     name = fields.Char(string="Description")
     quantity = fields.Float(digits="Product Unit")
     uom_id = fields.Many2one("uom.uom", string="Unit", ondelete="set null")

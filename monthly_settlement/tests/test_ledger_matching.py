@@ -260,7 +260,7 @@ class TestLedgerMatching(MonthlySettlementCommon, WebClientCase):
         self.assertEqual(refused.status_code, 404, "another customer's statement")
 
         self.authenticate("ms_ledger_portal", "ms_ledger_portal")
-        bad = self._their_ledger() + [["2026-11-23", None, "运费", None, "一百二"]]
+        bad = [*self._their_ledger(), ["2026-11-23", None, "运费", None, "一百二"]]
         self.assertEqual(self._upload(statement, xlsx(bad), "台账.xlsx", **columns).status_code, 303)
         page = self.url_open(f"/my/statements/{statement.id}").text
         self.assertIn("一百二", page, "the rejected row and why, in the customer's language")
