@@ -21,6 +21,8 @@ What it does, in one run:
 3. Times OCA ``partner_statement``'s detailed activity statement computation
    (``report.partner_statement.detailed_activity_statement._get_report_values``) for the same
    customers and period, with ageing buckets, as its wizard prepares it (compute only, no PDF).
+   With ``--detailed``, times it again with every customer on the detailed level (documents
+   with their product lines, one per seeded document).
 4. With ``--scale K`` (default 10) seeds K-1 more batches of customers (K times the data) and
    repeats 2 over all of them (3 as well with ``--oca-at-scale``: OCA needs minutes per 1,000
    customers), then prints the ratio.
@@ -401,10 +403,31 @@ def time_ours(env, partners):
     queries = cr.sql_log_count - queries
     cr.execute("SELECT COUNT(*) FROM monthly_settlement_statement_line WHERE statement_id = ANY(%s)", [statements.ids])
     lines = cr.fetchone()[0]
+    cr.execute("SELECT COUNT(*) FROM monthly_settlement_statement_detail WHERE statement_id = ANY(%s)", [statements.ids])
+    product_lines = cr.fetchone()[0]
     cr.execute("ROLLBACK TO SAVEPOINT bench_ours")
     env.invalidate_all()
     assert not left
-    return {"seconds": elapsed, "statements": len(statements), "lines": lines, "queries": queries}
+    return {
+        "seconds": elapsed,
+        "statements": len(statements),
+        "lines": lines,
+        "product lines": product_lines,
+        "queries": queries,
+    }
+
+
+def time_ours_detailed(env, partners):
+    """The same with every customer on the detailed level (documents with their product lines)."""
+    env.cr.execute("UPDATE res_partner SET settlement_detail_level = 'products' WHERE id = ANY(%s)", [partners.ids])
+    env.invalidate_all()
+    try:
+        return time_ours(env, partners)
+    finally:
+        env.cr.execute(
+            "UPDATE res_partner SET settlement_detail_level = 'documents' WHERE id = ANY(%s)", [partners.ids]
+        )
+        env.invalidate_all()
 
 
 def time_oca(env, partners):
@@ -443,6 +466,11 @@ def main():
         help="time OCA on the scaled data too (it needs minutes per 1,000 customers)",
     )
     parser.add_argument(
+        "--detailed",
+        action="store_true",
+        help="also time the detailed level: every customer's documents with their product lines",
+    )
+    parser.add_argument(
         "--no-oca",
         action="store_true",
         help="time ours only (to compare with earlier figures of ours; OCA takes ~12 min per 1,000 customers)",
@@ -463,6 +491,9 @@ def main():
             checks = seeder.check(partners)
             print(f"\nseeded {len(partners)} customers in {seeded:.0f} s: {checks}", flush=True)
             ours = time_ours(env, partners)
+            if args.detailed:
+                detailed = time_ours_detailed(env, partners)
+                print(f"ours, with product lines: {detailed}", flush=True)
             oca = time_oca(env, partners) if not args.no_oca and (run == 0 or args.oca_at_scale) else None
             results.append((len(partners), checks["documents"], ours, oca))
             print(f"ours: {ours}\nOCA:  {oca}", flush=True)
