@@ -8,7 +8,7 @@ import secrets
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from odoo.addons.monthly_settlement.tools.access import check_settlement_group
 
@@ -176,8 +176,8 @@ class MonthlySettlementAuditSample(models.Model):
                         "No statement of %(company)s dated from %(date_from)s to %(date_to)s is with the "
                         "customer: there is nothing to draw.",
                         company=sample.company_id.name,
-                        date_from=sample.date_from,
-                        date_to=sample.date_to,
+                        date_from=format_date(self.env, sample.date_from),
+                        date_to=format_date(self.env, sample.date_to),
                     )
                 )
             drawn_ids = random.Random(sample.seed).sample(population.ids, sample._sample_count(len(population)))

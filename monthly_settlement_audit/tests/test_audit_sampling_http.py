@@ -108,6 +108,15 @@ class TestAuditSamplingOverHttp(MonthlySettlementCommon, WebClientCase):
             self.call_button(sample, "action_redraw")
         self.assertEqual(refused.exception.name, "odoo.exceptions.UserError")
 
+        # Nothing with the customers in the period: said so, in Chinese.
+        empty = self._create_sample(date_from="2025-11-01", date_to="2025-11-30")
+        with self.assertRaises(RpcError) as refused:
+            self.call_button(empty, "action_draw")
+        self.assertEqual(refused.exception.name, "odoo.exceptions.UserError")
+        self.assertIn("无可抽样", refused.exception.message)
+        self.env.invalidate_all()
+        self.assertEqual(empty.state, "draft")
+
         # Bad input: a clear message, nothing saved.
         with self.assertRaises(RpcError) as refused:
             self._create_sample(date_from="2026-12-01")
