@@ -379,18 +379,20 @@ class MonthlySettlementAuditSampleLine(models.Model):
     @api.model
     def _integrity_results(self, statements):
         """{statement id: (result, problems)} from the archive's integrity check when the statement
-        model has one (``_integrity_problems``: {archived statement id: [problems]}); statements it
-        does not answer for are not archived. Without it, nothing is checked."""
+        model has one (``_integrity_problems``: {archived statement id: [problems]}, no key for an
+        intact or unarchived statement; archived ones have an ``archive_entry_id``). Without it,
+        nothing is checked."""
         Statement = self.env["monthly.settlement.statement"]
         if not hasattr(Statement, "_integrity_problems"):
             return dict.fromkeys(statements.ids, ("not_checked", False))
-        problems = statements.sudo()._integrity_problems()
+        statements = statements.sudo()
+        problems = statements._integrity_problems()
         results = {}
         for statement in statements:
-            if statement.id not in problems:
-                results[statement.id] = ("na", False)
-            elif problems[statement.id]:
+            if problems.get(statement.id):
                 results[statement.id] = ("exception", "\n".join(str(problem) for problem in problems[statement.id]))
+            elif "archive_entry_id" in statement._fields and not statement.archive_entry_id:
+                results[statement.id] = ("na", False)
             else:
                 results[statement.id] = ("ok", False)
         return results

@@ -5,6 +5,7 @@ findings exported to XLSX; the people audited cannot read it."""
 import io
 import random
 from datetime import datetime
+from unittest.mock import patch
 
 import openpyxl
 
@@ -151,11 +152,9 @@ class TestAuditSamplingOverHttp(MonthlySettlementCommon, WebClientCase):
         self.env.invalidate_all()
         lines = {line.statement_id: line for line in sample.line_ids}
         self.assertEqual(set(lines), set(self.population))
-        integrity = (
-            "not_checked"
-            if not hasattr(self.env[STATEMENT], "_integrity_problems")
-            else lines[self.good].integrity_result
-        )
+        # Integrity comes from the archive's check once the statement model has one; none of these
+        # statements is archived.
+        integrity = "na" if hasattr(self.env[STATEMENT], "_integrity_problems") else "not_checked"
         expected = {
             self.good: ("ok", "ok", "ok", "ok"),
             self.self_approved: ("ok", "exception", "ok", "exception"),
@@ -236,3 +235,17 @@ class TestAuditSamplingOverHttp(MonthlySettlementCommon, WebClientCase):
         self.assertEqual(row[header.index("状态")], "已检查")
         self.assertEqual(by_statement[self.late.display_name][header.index("按时发送")], "异常")
         self.assertEqual(by_statement[self.good.display_name][header.index("客户确认")], "正常")
+
+    def test_integrity_comes_from_the_archive_check(self):
+        """The archive's ``_integrity_problems`` ({archived statement id: [problems]}) gives the result
+        once the statement model has it: its problems are the line's, the others are intact (or not
+        archived, where the statements say which)."""
+
+        def integrity_problems(statements):
+            return {self.changed.id: ["内容哈希不一致", "链接断开"]}
+
+        with patch.object(type(self.env[STATEMENT]), "_integrity_problems", integrity_problems, create=True):
+            results = self.env[LINE]._integrity_results(self.good | self.changed)
+        self.assertEqual(results[self.changed.id], ("exception", "内容哈希不一致\n链接断开"))
+        unarchived = "archive_entry_id" in self.env[STATEMENT]._fields
+        self.assertEqual(results[self.good.id], ("na" if unarchived else "ok", False))
