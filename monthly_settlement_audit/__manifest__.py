@@ -10,6 +10,11 @@
     "depends": ["monthly_settlement_reports"],
     "data": [
         "security/ir.model.access.csv",
+        "security/monthly_settlement_audit_sampling_security.xml",
+        "data/monthly_settlement_audit_sample_data.xml",
+        "views/monthly_settlement_audit_sample_views.xml",
+        "views/monthly_settlement_statement_access_views.xml",
+        "views/monthly_settlement_audit_menus.xml",
     ],
     "auto_install": True,
 }

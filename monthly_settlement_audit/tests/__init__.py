@@ -1,0 +1,2 @@
+from . import test_audit_sampling_http
+from . import test_portal_access_log_http
