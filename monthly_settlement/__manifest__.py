@@ -10,6 +10,7 @@
     "depends": ["account", "portal", "mail"],
     "data": [
         "security/monthly_settlement_security.xml",
+        "security/monthly_settlement_archive_security.xml",
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
@@ -30,6 +31,8 @@
         "wizards/monthly_settlement_send_views.xml",
         "views/monthly_settlement_portal_templates.xml",
         "views/monthly_settlement_menus.xml",
+        "data/monthly_settlement_archive_data.xml",
+        "views/monthly_settlement_archive_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

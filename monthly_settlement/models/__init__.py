@@ -7,9 +7,11 @@ from . import monthly_settlement_engine
 from . import monthly_settlement_statement_send
 from . import monthly_settlement_statement_answer
 from . import monthly_settlement_statement_revision
+from . import monthly_settlement_statement_archive
 from . import monthly_settlement_statement
 from . import monthly_settlement_statement_line
 from . import monthly_settlement_statement_ageing
 from . import monthly_settlement_demo
 from . import monthly_settlement_reminder_step
 from . import monthly_settlement_reminder
+from . import monthly_settlement_archive
