@@ -10,6 +10,7 @@
     "depends": ["monthly_settlement_reports"],
     "data": [
         "security/ir.model.access.csv",
+        "wizards/monthly_settlement_audit_pack_views.xml",
     ],
     "auto_install": True,
 }
