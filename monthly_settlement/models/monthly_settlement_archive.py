@@ -19,12 +19,36 @@ DOCUMENT_TYPES = [("statement", "Customer statements")]
 ARCHIVIST_GROUP = "monthly_settlement.group_settlement_archivist"
 
 
+class MonthlySettlementArchiveRecord(models.AbstractModel):
+    """Archive entries and their files: made by archiving, never changed (but for the mark of a
+    destruction list), never deleted."""
+
+    _name = "monthly.settlement.archive.record"
+    _description = "Statement Archive Record"
+
+    def write(self, vals):
+        if not self.env.context.get(DESTROYING):
+            raise UserError(self.env._("Archive entries are written once, when a statement is archived."))
+        return super().write(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get(ARCHIVING):
+            raise UserError(self.env._("Archive entries are made by archiving statements."))
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Archive entries are never deleted: destroyed statements keep theirs."))
+
+
 class MonthlySettlementArchiveEntry(models.Model):
     """One link of a company's archive chain: written once when a statement is archived, never
     changed; it stays when its statement is destroyed (or deleted behind the application's back),
     so the chain accounts for every archived statement by number."""
 
     _name = "monthly.settlement.archive.entry"
+    _inherit = ["monthly.settlement.archive.record"]
     _description = "Statement Archive Entry"
     _order = "company_id, sequence"
     _check_company_auto = True
@@ -33,7 +57,7 @@ class MonthlySettlementArchiveEntry(models.Model):
     sequence = fields.Integer(string="Position in Chain", required=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     statement_id = fields.Many2one(
-        "monthly.settlement.statement", string="Statement", readonly=True, ondelete="set null", index="btree_not_null"
+        "monthly.settlement.statement", readonly=True, ondelete="set null", index="btree_not_null"
     )
     statement_name = fields.Char(string="Statement Number", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null")
@@ -62,21 +86,6 @@ class MonthlySettlementArchiveEntry(models.Model):
     @api.model
     def _archive_number(self, archived_on, position):
         return f"ARC/{archived_on.year}/{position:06d}"
-
-    def write(self, vals):
-        if not self.env.context.get(DESTROYING):
-            raise UserError(self.env._("Archive entries are written once, when a statement is archived."))
-        return super().write(vals)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if not self.env.context.get(ARCHIVING):
-            raise UserError(self.env._("Archive entries are made by archiving statements."))
-        return super().create(vals_list)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Archive entries are never deleted: destroyed statements keep theirs."))
 
     # ------------------------------------------------------------------
     # Verification
@@ -151,7 +160,9 @@ class MonthlySettlementArchiveEntry(models.Model):
             ]
         if sha256_hex(statement._archive_canonical_content()) != self.content_hash:
             problems.append(
-                self.env._("%(entry)s: its content (figures, lines, ageing, trail or answer) changed.", entry=self._label())
+                self.env._(
+                    "%(entry)s: its content (figures, lines, ageing, trail or answer) changed.", entry=self._label()
+                )
             )
         for archived_file in self.file_ids:
             attachment = archived_file.attachment_id
@@ -162,7 +173,9 @@ class MonthlySettlementArchiveEntry(models.Model):
             elif sha256_hex(attachment.raw) != archived_file.sha256:
                 problems.append(
                     self.env._(
-                        "%(entry)s: file “%(file)s” changed or is unreadable.", entry=self._label(), file=archived_file.name
+                        "%(entry)s: file “%(file)s” changed or is unreadable.",
+                        entry=self._label(),
+                        file=archived_file.name,
                     )
                 )
         return problems
@@ -172,6 +185,7 @@ class MonthlySettlementArchiveFile(models.Model):
     """A file archived with a statement and its SHA-256 at archiving."""
 
     _name = "monthly.settlement.archive.file"
+    _inherit = ["monthly.settlement.archive.record"]
     _description = "Archived Statement File"
     _order = "entry_id, id"
 
@@ -180,15 +194,6 @@ class MonthlySettlementArchiveFile(models.Model):
     attachment_id = fields.Many2one("ir.attachment", readonly=True, ondelete="set null")
     sha256 = fields.Char(string="SHA-256", required=True, readonly=True)
     company_id = fields.Many2one(related="entry_id.company_id")
-
-    def write(self, vals):
-        if not self.env.context.get(DESTROYING):
-            raise UserError(self.env._("Archive entries are written once, when a statement is archived."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Archive entries are never deleted: destroyed statements keep theirs."))
 
 
 class MonthlySettlementRetentionRule(models.Model):
@@ -245,7 +250,10 @@ class MonthlySettlementArchiveCheck(models.Model):
         [("chain", "Whole chain"), ("statements", "Selected statements")], required=True, readonly=True
     )
     statement_ids = fields.Many2many(
-        "monthly.settlement.statement", "monthly_settlement_archive_check_statement_rel", string="Statements", readonly=True
+        "monthly.settlement.statement",
+        "monthly_settlement_archive_check_statement_rel",
+        string="Statements",
+        readonly=True,
     )
     broken_statement_ids = fields.Many2many(
         "monthly.settlement.statement",
@@ -317,8 +325,10 @@ class MonthlySettlementArchiveCheck(models.Model):
         previous = self.sudo().search([("company_id", "=", company.id), ("scope", "=", "chain")], limit=1)
         if not previous.last_sequence:
             return []
-        entry = self.env["monthly.settlement.archive.entry"].sudo().search(
-            [("company_id", "=", company.id), ("sequence", "=", previous.last_sequence)]
+        entry = (
+            self.env["monthly.settlement.archive.entry"]
+            .sudo()
+            .search([("company_id", "=", company.id), ("sequence", "=", previous.last_sequence)])
         )
         if entry.chain_hash == previous.last_chain_hash:
             return []
@@ -446,16 +456,22 @@ class MonthlySettlementArchiveDestruction(models.Model):
         self._check_archivist()
         self._check_list_state("draft")
         for destruction in self:
-            candidates = self.env["monthly.settlement.statement"].sudo().search(
-                [
-                    ("company_id", "=", destruction.company_id.id),
-                    ("archive_entry_id", "!=", False),
-                    ("retention_until", "<", destruction.date),
-                ],
-                order="period_end, id",
+            candidates = (
+                self.env["monthly.settlement.statement"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", destruction.company_id.id),
+                        ("archive_entry_id", "!=", False),
+                        ("retention_until", "<", destruction.date),
+                    ],
+                    order="period_end, id",
+                )
             )
-            listed = self.env["monthly.settlement.archive.destruction.line"].sudo().search(
-                [("statement_id", "in", candidates.ids), ("destruction_id.state", "!=", "destroyed")]
+            listed = (
+                self.env["monthly.settlement.archive.destruction.line"]
+                .sudo()
+                .search([("statement_id", "in", candidates.ids), ("destruction_id.state", "!=", "destroyed")])
             )
             candidates -= listed.statement_id
             holds = candidates._destruction_holds(today=destruction.date)

@@ -60,7 +60,6 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
 
     archive_entry_id = fields.Many2one(
         "monthly.settlement.archive.entry",
-        string="Archive Entry",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -184,9 +183,11 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
         :return: (statements archived now, statements left to another run working meanwhile)
         """
         statements = self.filtered(
-            lambda statement: statement.state in ARCHIVABLE_STATES
-            and not statement.archive_entry_id
-            and not statement.superseded_by_id
+            lambda statement: (
+                statement.state in ARCHIVABLE_STATES
+                and not statement.archive_entry_id
+                and not statement.superseded_by_id
+            )
         )
         archived = left = self.browse()
         for company, company_statements in statements.grouped("company_id").items():
@@ -204,6 +205,8 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
                 # what it did stands, and the next run finds what is left.
                 self.env.invalidate_all()
                 left |= company_statements
+        if left:
+            _logger.info("%s statements left to another archiving run working meanwhile", len(left))
         return archived, left
 
     def _archive_in_chain(self):
@@ -260,18 +263,8 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
                 ],
                 order="period_end, id",
             )
-            left = []
-
-            def archive(batch, left=left):
-                left.extend(batch._archive()[1].ids)
-
-            done = process_in_batches(self.env, pending, ARCHIVE_BATCH_SIZE, archive)
-            _logger.info(
-                "Archive of %s: %s statements to archive, %s left to another run",
-                company.name,
-                len(pending),
-                len(left),
-            )
+            done = process_in_batches(self.env, pending, ARCHIVE_BATCH_SIZE, lambda batch: batch._archive())
+            _logger.info("Archive of %s: %s statements to archive", company.name, len(pending))
             if not done:
                 return
 
@@ -408,7 +401,11 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
     def action_download_archive_year(self):
         """The ZIP of every archived statement of this customer in this statement's fiscal year."""
         self._check_archive_download()
-        return {"type": "ir.actions.act_url", "url": f"/monthly_settlement/archive/{self.id}/year.zip", "target": "self"}
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/monthly_settlement/archive/{self.id}/year.zip",
+            "target": "self",
+        }
 
     def _archive_year_statements(self):
         """The archived statements of this statement's customer and fiscal year, in its company."""

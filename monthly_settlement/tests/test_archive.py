@@ -104,9 +104,11 @@ class TestArchive(ArchiveCommon):
             lambda: statement.ageing_ids.sudo().write({"amount": 1}),
             lambda: statement.line_ids.sudo().unlink(),
             lambda: statement.ageing_ids.sudo().unlink(),
-            lambda: self.env["monthly.settlement.statement.line"]
-            .sudo()
-            .create({"statement_id": statement.id, "line_type": "other", "amount": 5}),
+            lambda: (
+                self.env["monthly.settlement.statement.line"]
+                .sudo()
+                .create({"statement_id": statement.id, "line_type": "other", "amount": 5})
+            ),
             lambda: statement.with_user(self.manager_2).write({"accountant_id": self.manager_2.id}),
             lambda: statement.archive_entry_id.sudo().write({"content_hash": "0"}),
             lambda: statement.archive_entry_id.sudo().unlink(),
@@ -157,9 +159,7 @@ class TestArchive(ArchiveCommon):
         self.assertEqual(check.problem_count, 3, check.result)
         lines = check.result.splitlines()
         self.assertTrue(any(names[changed] in line and "content" in line for line in lines), lines)
-        self.assertTrue(
-            any(names[file_changed] in line and attachment.name in line for line in lines), lines
-        )
+        self.assertTrue(any(names[file_changed] in line and attachment.name in line for line in lines), lines)
         self.assertTrue(any(names[deleted] in line and "no longer exists" in line for line in lines), lines)
         self.assertEqual(check.broken_statement_ids, changed | file_changed)
         problems = (changed | file_changed)._integrity_problems()
@@ -187,7 +187,9 @@ class TestArchive(ArchiveCommon):
         Statement = self.env[STATEMENT]
 
         def until(period_end):
-            return Statement.new({"company_id": self.env.company.id, "period_end": period_end})._archive_retention_until()
+            return Statement.new(
+                {"company_id": self.env.company.id, "period_end": period_end}
+            )._archive_retention_until()
 
         self.env.company.write({"fiscalyear_last_day": 31, "fiscalyear_last_month": "12"})
         self.assertEqual(until(date(2026, 12, 25)), date(2036, 12, 31))

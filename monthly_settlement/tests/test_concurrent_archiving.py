@@ -12,9 +12,11 @@ import hashlib
 import uuid
 from datetime import date
 
-from odoo import Command, api
+from odoo import api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
+
+from .concurrent_common import create_committed_customers
 
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 4
@@ -29,37 +31,8 @@ class TestConcurrentArchiving(BaseCase):
         tag = uuid.uuid4().hex[:8]
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            company = env["account.journal"].search([("type", "=", "sale")], limit=1).company_id
-            env = env(context={"allowed_company_ids": company.ids})
-            partners = env["res.partner"].create(
-                [
-                    {
-                        "name": f"档案客户 {tag} {index}",
-                        "is_company": True,
-                        "company_id": company.id,
-                        "settlement_mode": "monthly",
-                        "settlement_cycle": "monthly",
-                        "settlement_cutoff_day": 25,
-                        "settlement_payment_days": 30,
-                        "settlement_payment_base": "statement_date",
-                    }
-                    for index in range(CUSTOMERS)
-                ]
-            )
-            invoices = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": "2026-11-10",
-                        "invoice_line_ids": [
-                            Command.create({"name": "货款", "price_unit": 100 * (index + 1), "tax_ids": []})
-                        ],
-                    }
-                    for index, partner in enumerate(partners)
-                ]
-            )
-            invoices.action_post()
+            company, partners = create_committed_customers(env, f"档案客户 {tag}", CUSTOMERS)
+            env = partners.env
             statements, _left = env[STATEMENT]._generate_statements(partners, date(2026, 11, 30))
             for statement in statements:
                 statement._transition({"state": "confirmed", "name": f"ST/ARC/{tag}/{statement.id}"})

@@ -21,9 +21,9 @@ PDF rendering is timed by the reports benchmark: about 5.7 statements a second o
 
 import argparse
 import logging
-import time
 from datetime import date
 
+from bench_reminders import timed  # run as a script: this folder is on the path
 from dateutil.relativedelta import relativedelta
 
 STATEMENT = "monthly.settlement.statement"
@@ -43,13 +43,6 @@ def parse_args():
     parser.add_argument("--files", choices=("none", "xlsx", "all"), default="none")
     args, _unknown = parser.parse_known_args()  # setup/benchmark.sh passes the same arguments to every benchmark
     return args
-
-
-def timed(cr, function):
-    queries = cr.sql_log_count
-    start = time.perf_counter()
-    result = function()
-    return result, time.perf_counter() - start, cr.sql_log_count - queries
 
 
 def seed(env, customers):
@@ -105,7 +98,10 @@ def main():
             reports = {
                 "none": env["ir.actions.report"],
                 "xlsx": env["ir.actions.report"].search(
-                    [("model", "=", STATEMENT), ("report_name", "=", "monthly_settlement_reports.report_statement_xlsx")]
+                    [
+                        ("model", "=", STATEMENT),
+                        ("report_name", "=", "monthly_settlement_reports.report_statement_xlsx"),
+                    ]
                 ),
             }[args.files]
             type(env[STATEMENT])._get_statement_reports = lambda self: reports.with_env(self.env)
