@@ -173,7 +173,12 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
-            "params": {"type": "warning" if left else "success", "message": message, "sticky": bool(left)},
+            "params": {
+                "type": "warning" if left else "success",
+                "message": message,
+                "sticky": bool(left),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
         }
 
     def _archive(self):
@@ -361,6 +366,9 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
             "confirm_signature_sha256": sha256_hex(signature) if signature else None,
             "dispute_comment": self.dispute_comment or None,
             "answer_attachment_id": self.answer_attachment_id.id or None,
+            "answer_attachment_sha256": sha256_hex(self.answer_attachment_id.sudo().raw)
+            if self.answer_attachment_id
+            else None,
         }
         content = {"header": header, "lines": lines, "ageing": ageing, "trail": trail, "confirmation": confirmation}
         return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))

@@ -281,3 +281,14 @@ class TestArchive(ArchiveCommon):
             index = archive.read(next(n for n in names if n.endswith(".csv"))).decode("utf-8-sig")
         self.assertIn(statement.archive_number, index)
         self.assertIn(statement.archive_entry_id.chain_hash, index)
+
+    def test_payment_reminders_still_go_for_archived_statements(self):
+        """Archiving freezes the record, not the chase: reminders and their activities still work."""
+        self.customer_25.email = "ar@huadong.example.com"
+        statement = self._confirmed(self.customer_25)
+        self._archive(statement)
+        due = self.env["monthly.settlement.reminder"]._prepare_payment_reminders(statement.date_due)
+        self.assertIn(statement, [item[0] for item in due])
+        self.env["monthly.settlement.reminder"]._send_reminders(due, statement.date_due)
+        self.assertTrue(statement.reminder_ids)
+        self.assertEqual(statement._integrity_problems(), {})

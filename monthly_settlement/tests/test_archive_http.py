@@ -100,3 +100,22 @@ class TestArchiveOverHttp(ArchiveCommon, WebClientCase):
         self.web_login(portal)
         response = self.url_open(f"/monthly_settlement/archive/{self.statement.id}/year.zip")
         self.assertEqual(response.status_code, 404)
+
+    def test_manager_archives_older_statements_in_a_batch(self):
+        older = self._confirmed(self.customer_month_end)
+        self.web_login(self.reviewer)
+        with self.assertRaises(RpcError) as caught:
+            self.call_button(older, "action_archive_statements")
+        self.assertEqual(caught.exception.name, "odoo.exceptions.AccessError")
+        self.web_login(self.manager)
+        result = self.call_button(older | self.statement, "action_archive_statements")
+        self.assertEqual(
+            result["params"]["message"], "已归档对账单：1 份。", "the one already archived is left as it is"
+        )
+        older.invalidate_recordset()
+        self.assertTrue(older.archive_number)
+        self.assertEqual(
+            older.archive_entry_id.previous_hash,
+            self.statement.archive_entry_id.chain_hash,
+            "chained after the statement archived before it",
+        )
