@@ -224,7 +224,7 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
         now = fields.Datetime.now()
         for statement in self.sorted(lambda statement: (statement.period_end, statement.id)):
             position += 1
-            attachments = statement.with_context(report_pdf_no_attachment=True)._render_statement_attachments()
+            attachments = statement._get_archive_attachments()
             files = [
                 {"name": attachment.name, "attachment_id": attachment.id, "sha256": sha256_hex(attachment.raw)}
                 for attachment in attachments
@@ -253,6 +253,14 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
             previous_hash = chain_hash
             archived |= statement
         return archived
+
+    def _get_archive_attachments(self):
+        """The files frozen and hashed with the statement when it is archived, in the order they
+        are chained: its final reports, rendered now (the PDF shows the confirmation; Odoo's
+        stored report attachment, which may predate it, is not reused). Other rooms add theirs,
+        e.g. the files the customer received."""
+        self.ensure_one()
+        return self.with_context(report_pdf_no_attachment=True)._render_statement_attachments()
 
     @api.model
     def _cron_archive_statements(self):
