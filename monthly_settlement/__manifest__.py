@@ -10,6 +10,7 @@
     "depends": ["account", "portal", "mail"],
     "data": [
         "security/monthly_settlement_security.xml",
+        "security/monthly_settlement_archive_security.xml",
         "security/ir.model.access.csv",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
@@ -32,6 +33,8 @@
         "views/monthly_settlement_portal_templates.xml",
         "views/monthly_settlement_ledger_match_portal_templates.xml",
         "views/monthly_settlement_menus.xml",
+        "data/monthly_settlement_archive_data.xml",
+        "views/monthly_settlement_archive_views.xml",
     ],
     "assets": {
         "web.assets_backend": [

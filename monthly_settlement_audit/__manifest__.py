@@ -15,6 +15,7 @@
         "views/monthly_settlement_audit_sample_views.xml",
         "views/monthly_settlement_statement_access_views.xml",
         "views/monthly_settlement_audit_menus.xml",
+        "wizards/monthly_settlement_audit_pack_views.xml",
     ],
     "auto_install": True,
 }

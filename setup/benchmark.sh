@@ -2,11 +2,13 @@
 # Benchmarks on a throwaway database (dropped at the end), printing figures:
 #   generation  statement generation against OCA partner_statement (tests/benchmarks/bench_generation.py)
 #   ledger_matching  a customer ledger matched against a statement (tests/benchmarks/bench_ledger_matching.py)
+#   archive     archiving statements and verifying the archive chain (tests/benchmarks/bench_archive.py)
 #   reports     statement PDF and XLSX rendering (tests/benchmarks/bench_reports.py); runs the Odoo
 #               server of the database meanwhile, since wkhtmltopdf fetches the report CSS from it
 # MS_BENCHMARKS picks them (default "generation"); arguments go to the scripts, e.g.
 #   bash setup/benchmark.sh --customers 200 --scale 1
 #   MS_BENCHMARKS=reports bash setup/benchmark.sh --statements 100
+#   MS_BENCHMARKS=archive bash setup/benchmark.sh --scale 0.1 --files xlsx
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bash "$MS_REPO/setup/install.sh"
 ms_use_odoo
@@ -28,7 +30,7 @@ ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" -i "$(ms_modules),partner_statement" --s
 
 for benchmark in ${MS_BENCHMARKS:-generation}; do
     case $benchmark in
-    generation | ledger_matching) ;;
+    generation | ledger_matching | archive) ;;
     reports)
         "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$BENCH_CONF" -d "$BENCH_DB" --db-filter="^$BENCH_DB\$" \
             --log-level=warn --max-cron-threads=0 &
@@ -38,7 +40,7 @@ for benchmark in ${MS_BENCHMARKS:-generation}; do
             sleep 1
         done
         ;;
-    *) ms_die "unknown benchmark $benchmark (generation, reports, ledger_matching)" ;;
+    *) ms_die "unknown benchmark $benchmark (generation, ledger_matching, archive, reports)" ;;
     esac
     ms_python "$MS_REPO/tests/benchmarks/bench_$benchmark.py" -c "$BENCH_CONF" -d "$BENCH_DB" "$@"
 done

@@ -7,6 +7,7 @@ from . import monthly_settlement_engine
 from . import monthly_settlement_statement_send
 from . import monthly_settlement_statement_answer
 from . import monthly_settlement_statement_revision
+from . import monthly_settlement_statement_archive
 from . import monthly_settlement_statement
 from . import monthly_settlement_statement_line
 from . import monthly_settlement_statement_ageing
@@ -16,3 +17,4 @@ from . import monthly_settlement_reminder_step
 from . import monthly_settlement_reminder
 from . import monthly_settlement_ledger_match
 from . import monthly_settlement_ledger_match_line
+from . import monthly_settlement_archive

@@ -38,6 +38,7 @@ class MonthlySettlementStatement(models.Model):
         "monthly.settlement.statement.send",
         "monthly.settlement.statement.answer",
         "monthly.settlement.statement.revision",
+        "monthly.settlement.statement.archive",
         "portal.mixin",
         "mail.thread",
         "mail.activity.mixin",
@@ -211,7 +212,8 @@ class MonthlySettlementStatement(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
-        for statement in self:
+        # Archived statements go only through a destruction list (see the archive room).
+        for statement in self.filtered(lambda statement: not statement.archive_entry_id):
             if statement.state not in ("draft", "cancel") or statement.submit_date:
                 raise UserError(
                     self.env._(

@@ -7,3 +7,6 @@ from . import test_workflow
 from . import test_sending
 from . import test_reminders
 from . import test_confirmation_follow_ups
+from . import test_archive
+from . import test_concurrent_archiving
+from . import test_archive_http

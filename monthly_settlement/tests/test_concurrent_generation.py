@@ -20,6 +20,8 @@ from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tests.common import freeze_time
 
+from .concurrent_common import create_committed_customers
+
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 8
 
@@ -33,37 +35,8 @@ class TestConcurrentGeneration(BaseCase):
         tag = uuid.uuid4().hex[:8]
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
-            company = env["account.journal"].search([("type", "=", "sale")], limit=1).company_id
-            env = env(context={"allowed_company_ids": company.ids})
-            partners = env["res.partner"].create(
-                [
-                    {
-                        "name": f"并发客户 {tag} {index}",
-                        "is_company": True,
-                        "company_id": company.id,
-                        "settlement_mode": "monthly",
-                        "settlement_cycle": "monthly",
-                        "settlement_cutoff_day": 25,
-                        "settlement_payment_days": 30,
-                        "settlement_payment_base": "statement_date",
-                    }
-                    for index in range(CUSTOMERS)
-                ]
-            )
-            invoices = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": partner.id,
-                        "invoice_date": "2026-11-10",
-                        "invoice_line_ids": [
-                            Command.create({"name": "货款", "price_unit": 100 * (index + 1), "tax_ids": []})
-                        ],
-                    }
-                    for index, partner in enumerate(partners)
-                ]
-            )
-            invoices.action_post()
+            company, partners = create_committed_customers(env, f"并发客户 {tag}", CUSTOMERS)
+            env = partners.env
             user = env["res.users"].create(
                 {
                     "name": f"并发销售 {tag}",

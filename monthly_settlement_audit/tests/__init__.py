@@ -1,2 +1,3 @@
 from . import test_audit_sampling_http
 from . import test_portal_access_log_http
+from . import test_audit_pack
