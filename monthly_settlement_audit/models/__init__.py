@@ -1,0 +1,2 @@
+from . import monthly_settlement_confirmation_letter
+from . import monthly_settlement_confirmation_letter_attachment

@@ -1,0 +1,1 @@
+from . import test_confirmation_letters_http

@@ -1,0 +1,1 @@
+from . import monthly_settlement_confirmation_letter_xlsx
