@@ -16,6 +16,13 @@
         "views/monthly_settlement_statement_access_views.xml",
         "views/monthly_settlement_audit_menus.xml",
         "wizards/monthly_settlement_audit_pack_views.xml",
+        "security/monthly_settlement_confirmation_letter_security.xml",
+        "data/monthly_settlement_confirmation_letter_data.xml",
+        "report/monthly_settlement_confirmation_letter_report.xml",
+        "report/monthly_settlement_confirmation_letter_templates.xml",
+        "views/monthly_settlement_confirmation_letter_views.xml",
+        "views/monthly_settlement_confirmation_letter_portal_templates.xml",
+        "wizards/monthly_settlement_confirmation_letter_issue_views.xml",
     ],
     "auto_install": True,
 }

@@ -245,6 +245,13 @@ class MonthlySettlementAuditSample(models.Model):
         self.check_access("read")
         return self.env.ref("monthly_settlement_audit.action_report_audit_sample_xlsx").report_action(self)
 
+    def action_issue_confirmation_letters(self):
+        """Balance confirmation letters to the sampled statements' customers."""
+        self.check_access("read")
+        return self.env["monthly.settlement.confirmation.letter.issue"].action_open_for_partners(
+            self.line_ids.statement_id.partner_id
+        )
+
 
 class MonthlySettlementAuditSampleLine(models.Model):
     _name = "monthly.settlement.audit.sample.line"

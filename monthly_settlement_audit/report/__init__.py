@@ -1,1 +1,2 @@
 from . import monthly_settlement_audit_sample_xlsx
+from . import monthly_settlement_confirmation_letter_xlsx

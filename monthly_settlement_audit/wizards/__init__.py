@@ -1,1 +1,2 @@
 from . import monthly_settlement_audit_pack
+from . import monthly_settlement_confirmation_letter_issue
