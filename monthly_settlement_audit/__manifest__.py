@@ -14,7 +14,6 @@
         "data/monthly_settlement_audit_sample_data.xml",
         "views/monthly_settlement_audit_sample_views.xml",
         "views/monthly_settlement_statement_access_views.xml",
-        "views/monthly_settlement_audit_menus.xml",
         "wizards/monthly_settlement_audit_pack_views.xml",
         "security/monthly_settlement_confirmation_letter_security.xml",
         "data/monthly_settlement_confirmation_letter_data.xml",
@@ -23,6 +22,7 @@
         "views/monthly_settlement_confirmation_letter_views.xml",
         "views/monthly_settlement_confirmation_letter_portal_templates.xml",
         "wizards/monthly_settlement_confirmation_letter_issue_views.xml",
+        "views/monthly_settlement_audit_menus.xml",
     ],
     "auto_install": True,
 }
