@@ -13,3 +13,5 @@ from . import monthly_settlement_statement_ageing
 from . import monthly_settlement_demo
 from . import monthly_settlement_reminder_step
 from . import monthly_settlement_reminder
+from . import monthly_settlement_statement_sending
+from . import ir_attachment

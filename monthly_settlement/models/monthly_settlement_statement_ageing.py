@@ -17,6 +17,14 @@ class MonthlySettlementStatementAgeing(models.Model):
     currency_id = fields.Many2one(related="statement_id.currency_id")
     company_id = fields.Many2one(related="statement_id.company_id")
 
+    def write(self, vals):
+        self.statement_id._check_content_unchanged({"ageing_ids"})
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_sent(self):
+        self.statement_id._check_content_unchanged({"ageing_ids"})
+
     @api.depends_context("lang")
     @api.depends("days_from", "days_to")
     def _compute_name(self):

@@ -46,6 +46,24 @@ class MonthlySettlementStatementLine(models.Model):
     currency_id = fields.Many2one(related="statement_id.currency_id")
     company_id = fields.Many2one(related="statement_id.company_id")
 
+    # The customer's answer is all that moves on the lines of a sent statement.
+    _ANSWER_FIELDS = frozenset({"is_disputed", "dispute_comment"})
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.statement_id._check_content_unchanged({"line_ids"})
+        return lines
+
+    def write(self, vals):
+        if vals.keys() - self._ANSWER_FIELDS:
+            self.statement_id._check_content_unchanged({"line_ids"})
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never_sent(self):
+        self.statement_id._check_content_unchanged({"line_ids"})
+
     @api.depends("amount")
     def _compute_debit_credit(self):
         for line in self:

@@ -7,3 +7,5 @@ from . import test_workflow
 from . import test_sending
 from . import test_reminders
 from . import test_confirmation_follow_ups
+from . import test_sent_statements_http
+from . import test_concurrent_workflow

@@ -1,0 +1,45 @@
+from odoo import models
+from odoo.exceptions import UserError
+
+STATEMENT_MODEL = "monthly.settlement.statement"
+SENDING_MODEL = "monthly.settlement.statement.sending"
+# Writing these replaces a file or moves it to another record.
+FILE_FIELDS = {"datas", "raw", "db_datas", "store_fname", "checksum", "file_size", "url", "type", "res_model", "res_id"}
+
+
+class IrAttachment(models.Model):
+    _inherit = "ir.attachment"
+
+    def _settlement_kept_statement(self):
+        """The first statement whose kept files (see `_has_kept_files`) are among these
+        attachments: the files sent to the customer, and any file of a statement once sent."""
+        owners = {(attachment.res_model, attachment.res_id) for attachment in self.sudo() if attachment.res_id}
+        statement_ids = {res_id for model, res_id in owners if model == STATEMENT_MODEL}
+        sending_ids = [res_id for model, res_id in owners if model == SENDING_MODEL]
+        if sending_ids:
+            statement_ids |= set(self.env[SENDING_MODEL].sudo().browse(sending_ids).exists().statement_id.ids)
+        if not statement_ids:
+            return self.env[STATEMENT_MODEL]
+        statements = self.env[STATEMENT_MODEL].sudo().browse(statement_ids).exists()
+        return statements.filtered(lambda statement: statement._has_kept_files())[:1]
+
+    def _check_settlement_files_kept(self):
+        statement = self._settlement_kept_statement()
+        if statement:
+            raise UserError(
+                self.env._(
+                    "The files of statement %(statement)s are kept as the customer received them: nobody, "
+                    "administrators included, may delete or replace them.",
+                    statement=statement.display_name,
+                )
+            )
+
+    def write(self, vals):
+        if vals.keys() & FILE_FIELDS:
+            self._check_settlement_files_kept()
+        return super().write(vals)
+
+    def unlink(self):
+        # Before the access rights: whoever asks, the answer says why.
+        self._check_settlement_files_kept()
+        return super().unlink()
