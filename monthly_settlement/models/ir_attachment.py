@@ -1,3 +1,5 @@
+import base64
+
 from odoo import models
 from odoo.exceptions import UserError
 
@@ -35,9 +37,19 @@ class IrAttachment(models.Model):
             )
 
     def write(self, vals):
-        if vals.keys() & FILE_FIELDS:
+        if self._settlement_changes_files(vals):
             self._check_settlement_files_kept()
         return super().write(vals)
+
+    def _settlement_changes_files(self, vals):
+        """Whether writing ``vals`` replaces or moves files; the same bytes written again (Odoo's
+        move between database and file storage does so) change nothing."""
+        changing = vals.keys() & FILE_FIELDS
+        if not changing or not changing <= {"raw", "datas"}:
+            return bool(changing)
+        new = vals["raw"] if "raw" in vals else base64.b64decode(vals["datas"] or b"")
+        new = new.encode() if isinstance(new, str) else (new or b"")
+        return any((attachment.raw or b"") != new for attachment in self.sudo())
 
     def unlink(self):
         # Before the access rights: whoever asks, the answer says why.

@@ -36,7 +36,9 @@ class MonthlySettlementStatementSending(models.Model):
         readonly=True,
     )
     generate_date = fields.Datetime(
-        string="Content of", readonly=True, help="When the statement sent was generated: the files belong to that content."
+        string="Content of",
+        readonly=True,
+        help="When the statement sent was generated: the files belong to that content.",
     )
     delivery_failed = fields.Boolean(
         readonly=True, help="The email did not reach every recipient: the statement was not sent by it."

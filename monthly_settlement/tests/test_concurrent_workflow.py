@@ -56,7 +56,9 @@ class TestConcurrentWorkflow(CommittedFixtureCase):
         super().setUp()
         with self.registry.cursor() as cr:
             env = self._env(cr)
-            statement = env[STATEMENT]._generate_statements(env["res.partner"].browse(self.partner_id), date(2026, 11, 30))[0]
+            statement = env[STATEMENT]._generate_statements(
+                env["res.partner"].browse(self.partner_id), date(2026, 11, 30)
+            )[0]
             statement.action_submit()
             self.statement_id = statement.id
         self.addCleanup(self._delete_statements)

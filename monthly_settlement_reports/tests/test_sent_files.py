@@ -26,7 +26,9 @@ class TestSentFiles(StatementReportCommon, WebClientCase):
         cls.buyer = cls.env["res.partner"].create(
             {"name": "张三", "parent_id": cls.customer_25.id, "email": "zhang.san@buyer.example.com"}
         )
-        cls.customer_25.write({"settlement_contact_ids": [Command.set(cls.buyer.ids)], "settlement_delivery_portal": True})
+        cls.customer_25.write(
+            {"settlement_contact_ids": [Command.set(cls.buyer.ids)], "settlement_delivery_portal": True}
+        )
 
     def _emailed_pdf(self):
         """Send the statement by email (real PDF) and return the PDF bytes the customer received."""
