@@ -227,3 +227,23 @@ class TestSentStatementsOverHttp(MonthlySettlementCommon, WebClientCase):
         with self.assertRaises(UserError):
             statement.with_user(self.reviewer)._send()
         self.assertEqual(len(statement.sending_ids), 1)
+
+    def test_paper_statement_withdrawn_asks_for_a_notice(self):
+        statement = self._approved()
+        statement.with_user(self.reviewer)._mark_sent(self.d("2026-11-26"))
+        paper = statement.sending_ids.filtered(lambda sending: sending.channel == "paper")
+        self.assertEqual(len(paper), 1)
+        self.assertEqual(paper.attachment_ids, statement._get_sent_attachments())
+        self.assertIn(self.customer_25.name, paper.recipients)
+        self.web_login(self.manager)
+        self.call_button(statement, "action_cancel")
+        self.env.invalidate_all()
+        [activity] = statement.activity_ids.filtered(
+            lambda activity: (
+                activity.activity_type_id == self.env.ref("monthly_settlement.mail_activity_statement_withdrawn_paper")
+            )
+        )
+        self.assertEqual(activity.user_id, self.reviewer, "who handed it over posts the notice")
+        self.assertEqual(activity.summary, "向客户邮寄对账单撤回通知")
+        customer_mail = [mail for to, mail in self._deliver() if "zhou.li@buyer.example.com" in to]
+        self.assertFalse(customer_mail, "no email to the customer: it never went by email")
