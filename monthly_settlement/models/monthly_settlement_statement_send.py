@@ -209,12 +209,12 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids, data=data)
         return content, f"{self._get_report_base_filename()}.{extension}"
 
-    def _record_sending(self, channel, recipients=None, address=None, files=None, when=None):
+    def _record_sending(self, channel, recipients=None, address=None, when=None):
         """Keep what goes to the customer by ``channel``: the exact files (stored with the sending,
         so that nothing else, the report lookup included, ever takes them for a new rendering),
         their SHA-256, the recipients and the time."""
         self.ensure_one()
-        files = files if files is not None else self._get_statement_files()
+        files = self._get_statement_files()
         recipients = recipients or self.env["res.partner"]
         Sending = self.env["monthly.settlement.statement.sending"].sudo()
         sending = Sending.create(
@@ -428,9 +428,8 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         """Whom and where the paper statement went, as printed on it."""
         self.ensure_one()
         recipient = self._get_paper_recipient()
-        return (recipient._display_address() and f"{recipient.display_name}\n{recipient._display_address()}") or (
-            recipient.display_name
-        )
+        address = recipient._display_address()
+        return f"{recipient.display_name}\n{address}" if address else recipient.display_name
 
     def _record_sent(self, sent_at):
         """The one place a statement becomes sent (email delivered, posted, handed over): from then
