@@ -191,6 +191,22 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         self.ensure_one()
         return self._get_sent_attachments().filtered(lambda attachment: attachment.name.endswith(f".{extension}"))[:1]
 
+    def action_download_sent_file(self):
+        """Download the file of the context's ``extension`` as the customer received it."""
+        self.ensure_one()
+        self.check_access("read")
+        extension = self.env.context.get("extension", "pdf")
+        sent = self._get_sent_file(extension)
+        if not sent:
+            raise UserError(
+                self.env._(
+                    "Statement %(statement)s was not sent with a %(extension)s file.",
+                    statement=self.display_name,
+                    extension=extension.upper(),
+                )
+            )
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{sent.id}?download=true", "target": "download"}
+
     def _report_shows_answer(self, report):
         """Whether ``report`` printed now differs from the file sent because it shows the customer's
         answer (the reports module's PDF does, once confirmed)."""

@@ -192,6 +192,16 @@ class TestSentStatementsOverHttp(MonthlySettlementCommon, WebClientCase):
             sorted(f"{hashlib.sha256(file.raw).hexdigest()}  {file.name}" for file in files),
             sorted(sending.checksums.splitlines()),
         )
+        # In the back office, the files as sent are downloaded from the statement (the PDF renders
+        # as HTML in test mode: the extensions are those of the files sent).
+        self.web_login(self.user)
+        for file in files:
+            extension = file.name.rsplit(".", 1)[1]
+            action = self.call_button(
+                statement, "action_download_sent_file", context=self.web_context(extension=extension)
+            )
+            downloaded = self.url_open(action["url"]).content
+            self.assertIn(f"{hashlib.sha256(downloaded).hexdigest()}  {file.name}", sending.checksums.splitlines())
 
     def test_documents_on_a_sent_statement_stay_put(self):
         statement, _mails = self._emailed()
