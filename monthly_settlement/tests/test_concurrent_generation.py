@@ -16,34 +16,85 @@ import uuid
 from datetime import date
 
 from odoo import Command, api
-from odoo.tests import tagged
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
 from odoo.tests.common import freeze_time
-
-from .concurrent_common import CommittedFixtureCase
 
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 8
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentGeneration(CommittedFixtureCase):
+class TestConcurrentGeneration(BaseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.registry = Registry(get_db_name())
         tag = uuid.uuid4().hex[:8]
         with cls.registry.cursor() as cr:
-            env = cls._main_company_env(cr)
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            company = env["account.journal"].search([("type", "=", "sale")], limit=1).company_id
+            env = env(context={"allowed_company_ids": company.ids})
             partners = env["res.partner"].create(
-                [cls._monthly_customer_values(f"并发客户 {tag} {index}", env.company) for index in range(CUSTOMERS)]
+                [
+                    {
+                        "name": f"并发客户 {tag} {index}",
+                        "is_company": True,
+                        "company_id": company.id,
+                        "settlement_mode": "monthly",
+                        "settlement_cycle": "monthly",
+                        "settlement_cutoff_day": 25,
+                        "settlement_payment_days": 30,
+                        "settlement_payment_base": "statement_date",
+                    }
+                    for index in range(CUSTOMERS)
+                ]
             )
-            cls._post_invoices(env, {partner: 100 * (index + 1) for index, partner in enumerate(partners)})
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": "2026-11-10",
+                        "invoice_line_ids": [
+                            Command.create({"name": "货款", "price_unit": 100 * (index + 1), "tax_ids": []})
+                        ],
+                    }
+                    for index, partner in enumerate(partners)
+                ]
+            )
+            invoices.action_post()
             user = env["res.users"].create(
-                cls._settlement_user_values(
-                    env, f"并发销售 {tag}", f"ms_concurrent_{tag}", "monthly_settlement.group_settlement_user"
-                )
+                {
+                    "name": f"并发销售 {tag}",
+                    "login": f"ms_concurrent_{tag}",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "group_ids": [
+                        Command.set(
+                            [
+                                env.ref("base.group_user").id,
+                                env.ref("account.group_account_invoice").id,
+                                env.ref("monthly_settlement.group_settlement_user").id,
+                            ]
+                        )
+                    ],
+                }
             )
-            cls.company_id, cls.partner_ids, cls.user_id = env.company.id, partners.ids, user.id
-        cls.addClassCleanup(cls._delete_fixture_of, cls.partner_ids, [cls.user_id])
+            cls.company_id, cls.partner_ids, cls.user_id = company.id, partners.ids, user.id
+        cls.addClassCleanup(cls._delete_fixture)
+
+    @classmethod
+    def _delete_fixture(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            partners = env["res.partner"].browse(cls.partner_ids)
+            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [cls.partner_ids])
+            moves = env["account.move"].search([("partner_id", "in", cls.partner_ids)])
+            moves.button_draft()
+            moves.with_context(force_delete=True).unlink()
+            env["res.users"].browse(cls.user_id).unlink()
+            partners.unlink()
 
     def tearDown(self):
         with self.registry.cursor() as cr:

@@ -14,7 +14,7 @@ from odoo import api
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .concurrent_common import CommittedFixtureCase
+from .committed_fixture import CommittedFixtureCase
 
 STATEMENT = "monthly.settlement.statement"
 
