@@ -119,7 +119,9 @@ class MonthlySettlementPortal(CustomerPortal):
         return request.render("monthly_settlement.portal_my_statements", values)
 
     @http.route(["/my/statements/<int:statement_id>"], type="http", auth="public", website=True)
-    def portal_statement_page(self, statement_id, access_token=None, report_id=None, download=False, **kwargs):
+    def portal_statement_page(
+        self, statement_id, access_token=None, report_id=None, download=False, as_sent=False, **kwargs
+    ):
         statement = self._accessible_statement(statement_id, access_token)
         latest = statement._latest_revision()
         if latest != statement and latest.is_on_portal:
@@ -128,7 +130,7 @@ class MonthlySettlementPortal(CustomerPortal):
         if not statement.is_on_portal:
             raise request.not_found()
         if report_id and report_id.isdigit():
-            return self._statement_report_response(statement, int(report_id), download)
+            return self._statement_report_response(statement, int(report_id), download, as_sent=bool(as_sent))
         values = self._get_page_view_values(
             statement,
             access_token,
@@ -145,17 +147,15 @@ class MonthlySettlementPortal(CustomerPortal):
         )
         return request.render("monthly_settlement.portal_statement_page", values)
 
-    def _statement_report_response(self, statement, report_id, download):
+    def _statement_report_response(self, statement, report_id, download, as_sent=False):
         report = statement._get_statement_reports().filtered(lambda action: action.id == report_id)
-        if not report:
-            raise request.not_found()
         # The token lets the XLSX report (which renders as the visitor) read what the portal checked.
-        content, extension = (
-            request.env["ir.actions.report"]
-            .sudo()
-            ._render(report, statement.ids, data={"access_token": statement.access_token})
+        file = report and statement._get_statement_report_file(
+            report, as_sent=as_sent, data={"access_token": statement.access_token}
         )
-        filename = f"{statement._get_report_base_filename()}.{extension}"
+        if not file:
+            raise request.not_found()
+        content, filename = file
         disposition = "attachment" if download else "inline"
         return request.make_response(
             content,

@@ -18,3 +18,5 @@ from . import monthly_settlement_reminder
 from . import monthly_settlement_ledger_match
 from . import monthly_settlement_ledger_match_line
 from . import monthly_settlement_archive
+from . import monthly_settlement_statement_sending
+from . import ir_attachment

@@ -1,5 +1,10 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import frozendict
+
+from ..tools.access import SETTLEMENT_GROUPS
 
 
 class AccountMove(models.Model):
@@ -66,3 +71,58 @@ class AccountMove(models.Model):
                 }
             }
         return result
+
+    # ------------------------------------------------------------------
+    # Documents on statements the customer holds stay put
+    # ------------------------------------------------------------------
+
+    def button_draft(self):
+        self._check_settlement_statements(self.env._("reset to draft"))
+        return super().button_draft()
+
+    def button_cancel(self):
+        self._check_settlement_statements(self.env._("cancel"))
+        return super().button_cancel()
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_on_statements(self):
+        self._check_settlement_statements(self.env._("delete"))
+
+    def _check_settlement_statements(self, action):
+        """Refuse to ``action`` documents listed on a statement the customer holds (sent, confirmed,
+        archived), naming it; where the company allows it, a settlement manager may, and the
+        statement is told and flagged as needing a new revision."""
+        statements = self.env["monthly.settlement.statement"]._get_statements_with_moves(self)
+        if not statements:
+            return
+        # The user's own groups, even where accounting code runs this as superuser.
+        allowed = all(statements.company_id.mapped("settlement_allow_source_changes")) and self.env.user.has_group(
+            SETTLEMENT_GROUPS["manager"]
+        )
+        if not allowed:
+            statement = statements[0]
+            moves = self.filtered(lambda move: move in statement.sudo().line_ids.move_id)
+            raise UserError(
+                self.env._(
+                    "You cannot %(action)s %(document)s: it is on statement %(statement)s, which the customer "
+                    "has received. Correct it with a new document (a credit note, a reversal) instead.",
+                    action=action,
+                    document=moves[:1].display_name,
+                    statement=statement.display_name,
+                )
+            )
+        for statement in statements.sudo():
+            documents = ", ".join(
+                self.filtered(lambda move, s=statement: move in s.line_ids.move_id).mapped("display_name")
+            )
+            statement._transition({"needs_revision": True})
+            statement.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "%(user)s chose to %(action)s %(documents)s, which this statement lists: it needs a new revision.",
+                    user=self.env.user.name,
+                    action=action,
+                    documents=documents,
+                ),
+                subtype_xmlid="mail.mt_note",
+            )

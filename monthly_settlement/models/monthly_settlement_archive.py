@@ -519,7 +519,8 @@ class MonthlySettlementArchiveDestruction(models.Model):
             statements._check_destroyable()
             entries = statements.archive_entry_id
             entries.with_context(**{DESTROYING: destruction.id}).write({"destruction_id": destruction.id})
-            # Their attachments (the archived files among them) go with them.
+            # Their attachments (the archived files among them) and what was sent go with them.
+            statements.sending_ids.with_context(**{DESTROYING: destruction.id}).unlink()
             statements.with_context(**{DESTROYING: destruction.id}).unlink()
             destruction.sudo().write(
                 {"state": "destroyed", "destroy_uid": self.env.uid, "destroy_date": fields.Datetime.now()}
@@ -565,17 +566,21 @@ class MonthlySettlementArchiveDestructionLine(models.Model):
     retention_until = fields.Date(string="Retained Until")
 
 
-# Lines, product lines and ageing of archived statements are frozen with them (see the detail mixin).
+# Lines, product lines and ageing are frozen with their statement once sent or archived (see the mixin).
 class MonthlySettlementStatementLine(models.Model):
     _name = "monthly.settlement.statement.line"
     _inherit = ["monthly.settlement.statement.line", "monthly.settlement.statement.archive.detail"]
+    _statement_content_field = "line_ids"
+    _answer_fields = frozenset({"is_disputed", "dispute_comment"})
 
 
 class MonthlySettlementStatementAgeing(models.Model):
     _name = "monthly.settlement.statement.ageing"
     _inherit = ["monthly.settlement.statement.ageing", "monthly.settlement.statement.archive.detail"]
+    _statement_content_field = "ageing_ids"
 
 
 class MonthlySettlementStatementDetail(models.Model):
     _name = "monthly.settlement.statement.detail"
     _inherit = ["monthly.settlement.statement.detail", "monthly.settlement.statement.archive.detail"]
+    _statement_content_field = "detail_ids"

@@ -146,7 +146,8 @@ class MonthlySettlementEngine(models.AbstractModel):
 
     def _regenerate(self, statements):
         """Recompute draft statements of one statement date in place: same records, fresh
-        figures and lines."""
+        figures and lines. Never one that was sent: what the customer received stays as it was."""
+        statements._check_content_unchanged({"line_ids", *HEADER_FIGURES})
         figures = self._compute_figures(self._jobs_of_statements(statements))
         now = fields.Datetime.now()
         for statement in statements:

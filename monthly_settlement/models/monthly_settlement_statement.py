@@ -1,11 +1,14 @@
 import logging
 from datetime import timedelta
 
+from psycopg2.errors import LockNotAvailable, SerializationFailure
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 
 from ..tools.access import check_settlement_group
-from .monthly_settlement_engine import GENERATION_BATCH_SIZE
+from .monthly_settlement_engine import GENERATION_BATCH_SIZE, HEADER_FIGURES
 from .res_partner import DETAIL_LEVELS
 
 _logger = logging.getLogger(__name__)
@@ -28,6 +31,34 @@ WITH_CUSTOMER_STATES = ("sent", "confirmed", "deemed", "disputed")
 # The only fields users write directly; everything else (figures, lines, state, who did what)
 # is written by generation and the workflow buttons, as superuser after their own checks.
 USER_EDITABLE_FIELDS = {"note", "user_id", "accountant_id"}
+# What the customer received, which never changes once sent (see `is_sent`), not even by the
+# superuser: the workflow, answer and delivery fields are the only ones that move afterwards.
+SENT_CONTENT_FIELDS = {
+    "name",
+    "revision",
+    "company_id",
+    "partner_id",
+    "currency_id",
+    "period_start",
+    "period_end",
+    "date_due",
+    "note",
+    "confirm_days",
+    "line_ids",
+    "ageing_ids",
+    "detail_level",
+    "detail_ids",
+    "previous_revision_id",
+    "generate_uid",
+    "generate_date",
+    "submit_uid",
+    "submit_date",
+    "approve_uid",
+    "approve_date",
+    "send_uid",
+    "send_date",
+    *HEADER_FIGURES,
+}
 
 
 class MonthlySettlementStatement(models.Model):
@@ -123,6 +154,22 @@ class MonthlySettlementStatement(models.Model):
         help="With the customer, who has the portal among their delivery channels: the customer "
         "finds it on the portal and its emails and PDF link to it.",
     )
+    is_withdrawn = fields.Boolean(
+        string="Withdrawn",
+        compute="_compute_is_withdrawn",
+        store=True,
+        index=True,
+        help="Cancelled after it was sent: the customer was told it no longer stands. It keeps its "
+        "number and content, read-only, and never goes back to draft.",
+    )
+    needs_revision = fields.Boolean(
+        string="Needs a New Revision",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="A document it lists was reset to draft, cancelled or deleted after the statement was "
+        "sent (a manager was allowed to, by the company's setting): make a new revision.",
+    )
     previous_revision_id = fields.Many2one(
         "monthly.settlement.statement", readonly=True, copy=False, index="btree_not_null"
     )
@@ -148,10 +195,16 @@ class MonthlySettlementStatement(models.Model):
         for statement in self:
             statement.is_with_customer = statement.state in WITH_CUSTOMER_STATES and not statement.superseded_by_id
 
-    @api.depends("is_with_customer", "partner_id.settlement_delivery_portal")
-    def _compute_is_on_portal(self):
+    @api.depends("state", "is_sent")
+    def _compute_is_withdrawn(self):
         for statement in self:
-            statement.is_on_portal = statement.is_with_customer and statement._uses_portal()
+            statement.is_withdrawn = statement.state == "cancel" and statement.is_sent
+
+    @api.depends("is_with_customer", "is_withdrawn", "partner_id.settlement_delivery_portal")
+    def _compute_is_on_portal(self):
+        # A withdrawn statement stays on the portal, shown as withdrawn: that is how the customer learns it.
+        for statement in self:
+            statement.is_on_portal = (statement.is_with_customer or statement.is_withdrawn) and statement._uses_portal()
 
     def _uses_portal(self):
         """The customer has Publish on Portal among their delivery channels: the statement goes
@@ -208,7 +261,48 @@ class MonthlySettlementStatement(models.Model):
                 raise AccessError(self.env._("A statement's figures and state change only through its buttons."))
             if "note" in vals:
                 self._check_draft(self.env._("change the note of"))
+        self._check_content_unchanged(vals.keys())
         return super().write(vals)
+
+    def _check_content_unchanged(self, field_names):
+        """What the customer received stays as it was, whoever writes (the superuser included)."""
+        if not set(field_names) & SENT_CONTENT_FIELDS:
+            return
+        sent = self.filtered("is_sent")
+        if sent:
+            sent._check_not_archived()  # an archived one says so, with its archive number
+            raise UserError(
+                self.env._(
+                    "Statement %(statement)s was sent to the customer: what it says and the files sent can no "
+                    "longer change. Make a new revision to correct it.",
+                    statement=sent[0].display_name,
+                )
+            )
+
+    def _lock_for_update(self):
+        """Take the statements' rows for this transaction, or tell the user that someone else is
+        changing them right now (or just did, after this transaction began): of two users approving
+        or sending the same statement at once, one wins and the other gets this message."""
+        if not self:
+            return
+        self.flush_recordset()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        "SELECT id FROM monthly_settlement_statement WHERE id = ANY(%s) FOR UPDATE NOWAIT",
+                        self.ids,
+                    )
+                )
+        except (LockNotAvailable, SerializationFailure):
+            raise UserError(
+                self.env._(
+                    "Someone else is working on statement %(statement)s at this very moment, or has just "
+                    "changed it: reload it to see where it stands.",
+                    statement=self[0].display_name if len(self) == 1 else ", ".join(self.mapped("display_name")),
+                )
+            ) from None
+        self.invalidate_recordset()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
@@ -235,6 +329,9 @@ class MonthlySettlementStatement(models.Model):
             )
 
     def _check_state(self, allowed_states, action):
+        """Refuse ``action`` on statements not in ``allowed_states`` (or superseded), after taking
+        their rows so that two users cannot do it at once (see `_lock_for_update`)."""
+        self._lock_for_update()
         wrong = self.filtered(lambda statement: statement.state not in allowed_states or statement.superseded_by_id)
         if wrong:
             state_labels = dict(self._fields["state"]._description_selection(self.env))
@@ -331,15 +428,69 @@ class MonthlySettlementStatement(models.Model):
         self._check_state({"draft", "to_review", "approved", "sent", "disputed"}, self.env._("cancel"))
         self._transition({"state": "cancel"}, stamp="cancel")
         self._close_review_activities()
+        self.filtered("is_sent")._notify_withdrawal()
         return True
 
+    def _notify_withdrawal(self):
+        """A sent statement was cancelled: the customer is told by each channel it reached them by
+        (an email to those it was emailed to; on the portal it shows as withdrawn; on paper the
+        accountant is asked to post a notice)."""
+        template = self.env.ref("monthly_settlement.mail_template_statement_withdrawn")
+        for statement in self:
+            sendings = statement.sending_ids.filtered(lambda sending: not sending.delivery_failed)
+            emailed = sendings.filtered(lambda sending: sending.channel == "email").recipient_ids
+            if emailed:
+                statement.with_context(
+                    lang=statement._get_statement_lang(), mail_notify_force_send=True
+                ).message_post_with_source(
+                    template,
+                    message_type="comment",
+                    subtype_xmlid="mail.mt_comment",
+                    partner_ids=emailed.ids,
+                )
+            if "paper" in sendings.mapped("channel"):
+                responsible = statement.accountant_id or statement.send_uid or self.env.user
+                statement._schedule_activity_for(
+                    responsible, "monthly_settlement.mail_activity_statement_withdrawn_paper"
+                )
+
     def action_reopen(self):
-        """Back to draft, for a statement cancelled or approved by mistake."""
+        """Back to draft, for a statement cancelled or approved by mistake, never sent."""
         check_settlement_group(self.env, "manager")
         self._check_state({"to_review", "approved", "cancel"}, self.env._("reopen"))
+        sent = self.filtered("is_sent")
+        if sent:
+            raise UserError(
+                self.env._(
+                    "Statement %(statement)s was sent to the customer: cancelled, it is withdrawn and keeps "
+                    "its number and content; it never goes back to draft. Make a new revision to correct it.",
+                    statement=sent[0].display_name,
+                )
+            )
         self._close_review_activities()
         self._transition({"state": "draft"})
         return True
+
+    @api.model
+    def _get_statements_with_moves(self, moves):
+        """Statements the customer holds (sent and not withdrawn nor replaced by a newer revision:
+        `is_with_customer`) that list any of ``moves``, in sudo: one query for any number of moves."""
+        if not moves:
+            return self.browse()
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT statement.id, statement.name
+                  FROM monthly_settlement_statement_line line
+                  JOIN monthly_settlement_statement statement ON statement.id = line.statement_id
+                 WHERE line.move_id = ANY(%(moves)s) AND statement.is_with_customer
+                 ORDER BY statement.name, statement.id
+                """,
+                moves=moves.ids,
+            )
+        )
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     def _get_number(self):
         self.ensure_one()

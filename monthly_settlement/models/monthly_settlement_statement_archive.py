@@ -256,11 +256,34 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
 
     def _get_archive_attachments(self):
         """The files frozen and hashed with the statement when it is archived, in the order they
-        are chained: its final reports, rendered now (the PDF shows the confirmation; Odoo's
-        stored report attachment, which may predate it, is not reused). Other rooms add theirs,
-        e.g. the files the customer received."""
+        are chained: the files the customer received, byte for byte, then its final reports,
+        rendered now (the PDF shows the confirmation; Odoo's stored report attachment, which may
+        predate it, is not reused)."""
         self.ensure_one()
-        return self.with_context(report_pdf_no_attachment=True)._render_statement_attachments()
+        return self._get_sent_attachments() | self._render_final_reports()
+
+    def _render_final_reports(self):
+        """The statement's reports rendered now and attached to it, named after the state they
+        show (the files sent keep their own names)."""
+        attachments = self.env["ir.attachment"].sudo()
+        Report = self.env["ir.actions.report"].sudo().with_context(report_pdf_no_attachment=True)
+        state = dict(self._fields["state"]._description_selection(self.env))[self.state]
+        for report in self._get_statement_reports():
+            content, extension = Report._render(report, self.ids)
+            attachments |= attachments.create(
+                {
+                    "name": self.env._(
+                        "%(statement)s (%(state)s).%(extension)s",
+                        statement=self._get_report_base_filename(),
+                        state=state,
+                        extension=extension,
+                    ),
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+            )
+        return attachments
 
     @api.model
     def _cron_archive_statements(self):
@@ -572,22 +595,32 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
 
 
 class MonthlySettlementStatementArchiveDetail(models.AbstractModel):
-    """Lines and ageing of archived statements: frozen with their statement."""
+    """Lines, product lines and ageing of a statement: as the customer received them once the
+    statement is sent (only the customer's answer moves on them), unchanged by anyone once it is
+    archived."""
 
     _name = "monthly.settlement.statement.archive.detail"
-    _description = "Archived Statement Detail"
+    _description = "Statement Content"
+    # The statement's one2many these records belong to, and what the customer's answer may change.
+    _statement_content_field = None
+    _answer_fields = frozenset()
+
+    def _check_statement_content(self, statements, changing_answer_only=False):
+        statements._check_not_archived()
+        if not changing_answer_only:
+            statements._check_content_unchanged({self._statement_content_field})
 
     @api.model_create_multi
     def create(self, vals_list):
         statement_ids = {vals.get("statement_id") for vals in vals_list} - {None}
-        self.env["monthly.settlement.statement"].browse(statement_ids)._check_not_archived()
+        self._check_statement_content(self.env["monthly.settlement.statement"].browse(statement_ids))
         return super().create(vals_list)
 
     def write(self, vals):
-        self.statement_id._check_not_archived()
+        self._check_statement_content(self.statement_id, changing_answer_only=vals.keys() <= self._answer_fields)
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_not_archived(self):
+    def _unlink_not_sent_nor_archived(self):
         if not self.env.context.get(DESTROYING):
-            self.statement_id._check_not_archived()
+            self._check_statement_content(self.statement_id)

@@ -41,7 +41,11 @@ class MonthlySettlementStatementRevision(models.AbstractModel):
         """Replace a statement the customer has by a regenerated draft with the next revision
         number, once the books have changed; it supersedes this one when approved."""
         check_settlement_group(self.env, "reviewer")
-        self._check_state({"approved", "sent", "disputed"}, self.env._("revise"))
+        # A withdrawn statement (cancelled after sending) is corrected by a new revision too.
+        self.filtered(lambda statement: not statement.is_withdrawn)._check_state(
+            {"approved", "sent", "disputed"}, self.env._("revise")
+        )
+        self.filtered("is_withdrawn")._check_state({"cancel"}, self.env._("revise"))
         for statement in self:
             if self.search_count([("previous_revision_id", "=", statement.id)]):
                 raise UserError(

@@ -2,7 +2,7 @@
 up to the mail server's answer) and on paper (printed for post with the paper contact's address, or
 handed over, the reviewer recording the day)."""
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import settlement_calendar
@@ -39,6 +39,22 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         tracking=True,
         help="The day the paper statement was printed for post and posted to the customer.",
     )
+    is_sent = fields.Boolean(
+        string="Sent to the Customer",
+        compute="_compute_is_sent",
+        store=True,
+        index=True,
+        help="The statement went out (email delivered, published on the portal, posted or handed over): "
+        "from then on its content and the files sent never change, a correction is a new revision, and "
+        "cancelling it withdraws it from the customer.",
+    )
+    sending_ids = fields.One2many(
+        "monthly.settlement.statement.sending",
+        "statement_id",
+        string="Sendings",
+        readonly=True,
+        help="What the customer received: each email, portal publication and paper sending, with the files sent.",
+    )
     is_to_print = fields.Boolean(
         string="To Print for Post",
         compute="_compute_is_to_print",
@@ -47,6 +63,12 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         help="The customer gets statements on paper and this one is approved (or already emailed) and "
         "not posted yet: it stays in the To Print list until Print for Post records its posting.",
     )
+
+    @api.depends("send_date")
+    def _compute_is_sent(self):
+        # send_date is written in one place, `_record_sent`: the one definition of "sent".
+        for statement in self:
+            statement.is_sent = bool(statement.send_date)
 
     @api.depends("state", "superseded_by_id", "delivery_state", "post_date", "partner_id.settlement_delivery_paper")
     def _compute_is_to_print(self):
@@ -77,6 +99,14 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         ``recipients`` replace the template's for a single statement, as the reviewer edited them."""
         check_settlement_group(self.env, "reviewer")
         self._check_state({"approved"}, self.env._("send"))
+        queued = self.filtered(lambda statement: statement.delivery_state == "queued")
+        if queued:
+            raise UserError(
+                self.env._(
+                    "Statement %(statement)s is already being emailed: wait for the mail server's answer.",
+                    statement=queued[0].display_name,
+                )
+            )
         if subject is not None or body is not None or recipients is not None:
             self.ensure_one()
             if subject is not None and not subject.strip():
@@ -128,21 +158,99 @@ class MonthlySettlementStatementSend(models.AbstractModel):
             for report in self._get_statement_reports()
         ]
 
-    def _render_statement_attachments(self):
-        """Attachments of the statement's reports (see `_get_statement_reports`)."""
+    def _get_sent_attachments(self):
+        """The files the customer received (PDF, XLSX...), byte for byte as sent, as ir.attachment
+        records in sudo: those of the latest sending of the statement as it stands (a draft
+        regenerated after a failed email made new ones)."""
         self.ensure_one()
-        attachments = self.env["ir.attachment"]
+        statement = self.sudo()  # read in sudo, as the portal and the reports need it: callers checked the statement
+        sendings = statement.sending_ids.filtered(lambda sending: sending.generate_date == statement.generate_date)
+        return sendings[-1:].attachment_ids
+
+    def _has_kept_files(self):
+        """Whether the statement's files (those sent and any attached since) are kept for good:
+        from sending on (confirmed and archived statements were sent first). Other rooms may add
+        their own reasons."""
+        self.ensure_one()
+        return self.is_sent
+
+    def _get_statement_files(self):
+        """The files that go to the customer: those already sent of this revision, never a new
+        rendering of them; else the statement's reports rendered now (see `_get_statement_reports`)."""
+        self.ensure_one()
+        files = self._get_sent_attachments()
+        if files:
+            return files
         for report in self._get_statement_reports():
             content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids)
-            attachments |= attachments.create(
-                {
-                    "name": self._get_statement_attachment_name(extension),
-                    "raw": content,
-                    "res_model": self._name,
-                    "res_id": self.id,
-                }
+            files |= files.create({"name": self._get_statement_attachment_name(extension), "raw": content})
+        return files
+
+    def _get_sent_file(self, extension):
+        """The file of this extension the customer received, if the statement was sent with it."""
+        self.ensure_one()
+        return self._get_sent_attachments().filtered(lambda attachment: attachment.name.endswith(f".{extension}"))[:1]
+
+    def action_download_sent_file(self):
+        """Download the file of the context's ``extension`` as the customer received it."""
+        self.ensure_one()
+        self.check_access("read")
+        extension = self.env.context.get("extension", "pdf")
+        sent = self._get_sent_file(extension)
+        if not sent:
+            raise UserError(
+                self.env._(
+                    "Statement %(statement)s was not sent with a %(extension)s file.",
+                    statement=self.display_name,
+                    extension=extension.upper(),
+                )
             )
-        return attachments
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{sent.id}?download=true", "target": "download"}
+
+    def _report_shows_answer(self, report):
+        """Whether ``report`` printed now differs from the file sent because it shows the customer's
+        answer (the reports module's PDF does, once confirmed)."""
+        return False
+
+    def _get_statement_report_file(self, report, as_sent=False, data=None):
+        """(bytes, file name) of one of the statement's reports for the customer: the file sent, byte
+        for byte, unless the report shows the answer given since (`_report_shows_answer`) or the
+        statement was not sent with it; ``as_sent`` asks for the file sent only (None without one)."""
+        self.ensure_one()
+        sent = self._get_sent_file(REPORT_EXTENSIONS.get(report.report_type, report.report_type))
+        if sent and (as_sent or not self._report_shows_answer(report)):
+            return sent.raw, sent.name
+        if as_sent:
+            return None
+        content, extension = self.env["ir.actions.report"].sudo()._render(report, self.ids, data=data)
+        return content, f"{self._get_report_base_filename()}.{extension}"
+
+    def _record_sending(self, channel, recipients=None, address=None, when=None):
+        """Keep what goes to the customer by ``channel``: the exact files (stored with the sending,
+        so that nothing else, the report lookup included, ever takes them for a new rendering),
+        their SHA-256, the recipients and the time."""
+        self.ensure_one()
+        files = self._get_statement_files()
+        recipients = recipients or self.env["res.partner"]
+        Sending = self.env["monthly.settlement.statement.sending"].sudo()
+        sending = Sending.create(
+            {
+                "statement_id": self.id,
+                "channel": channel,
+                "send_date": when or fields.Datetime.now(),
+                "user_id": self.env.uid,
+                "recipient_ids": recipients.ids,
+                "recipients": address
+                or ", ".join(partner.email_formatted or partner.display_name for partner in recipients),
+                "attachment_ids": [Command.set(files.ids)],
+                "checksums": Sending._checksums_of(files),
+                "generate_date": self.generate_date,
+            }
+        )
+        files.filtered(lambda attachment: not attachment.res_model).write(
+            {"res_model": Sending._name, "res_id": sending.id}
+        )
+        return sending
 
     def _send_by_email(self, subject=None, body=None, recipients=None):
         """Post the statement email in the chatter; it goes out after the transaction (or with
@@ -157,11 +265,13 @@ class MonthlySettlementStatementSend(models.AbstractModel):
             author_id = (
                 statement._message_compute_author(email_from=values["email_from"])[0] or self.env.user.partner_id.id
             )
+            partners = statement._get_statement_recipients() if recipients is None else recipients
+            sending = statement._record_sending("email", recipients=partners)
             message = statement.message_post(
                 subject=values["subject"] if subject is None else subject,
                 body=values["body"] if body is None else body,
-                partner_ids=(statement._get_statement_recipients() if recipients is None else recipients).ids,
-                attachment_ids=statement._render_statement_attachments().ids,
+                partner_ids=partners.ids,
+                attachment_ids=sending.attachment_ids.ids,
                 author_id=author_id,
                 email_from=values["email_from"],
                 message_type="comment",
@@ -203,6 +313,9 @@ class MonthlySettlementStatementSend(models.AbstractModel):
                 reason = "\n".join(map(statement._delivery_failure, failed)) or self.env._(
                     "No email was sent: no recipient has an email address."
                 )
+                statement.sending_ids.filtered(lambda sending: sending.channel == "email")[-1:].sudo().write(
+                    {"delivery_failed": True}
+                )
                 vals = {"delivery_state": "failed", "delivery_error": reason}
                 if statement.state == "approved":
                     vals["send_uid"] = False
@@ -212,13 +325,8 @@ class MonthlySettlementStatementSend(models.AbstractModel):
                 )
             elif all(notification.notification_status == "sent" for notification in emails):
                 # A statement posted before its email keeps the posting day as the day it was sent.
-                statement._transition(
-                    {
-                        "delivery_state": "sent",
-                        "state": "sent",
-                        "send_date": statement.send_date or fields.Datetime.now(),
-                    }
-                )
+                statement._transition({"delivery_state": "sent"})
+                statement._record_sent(fields.Datetime.now())
 
     def _delivery_failure(self, notification):
         """What went wrong with one recipient's email, in the words of whoever fixes it."""
@@ -294,7 +402,8 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         check_settlement_group(self.env, "reviewer")
         self._check_state({"approved"}, self.env._("mark as sent"))
         self._check_not_future(sent_on)
-        self._record_sent(sent_on)
+        self._record_paper_sending(sent_on)
+        self._record_sent(settlement_calendar.noon(sent_on))
         return True
 
     def _mark_posted(self, posted_on):
@@ -314,7 +423,8 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         self._check_paper_addresses()
         approved = self.filtered(lambda statement: statement.state == "approved")
         self._transition({"post_date": posted_on})
-        approved._record_sent(posted_on)
+        self._record_paper_sending(posted_on)
+        approved._record_sent(settlement_calendar.noon(posted_on))
         return True
 
     def _check_not_future(self, sent_on):
@@ -323,5 +433,27 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         if sent_on > fields.Date.context_today(self):
             raise UserError(self.env._("A statement cannot have been sent in the future."))
 
-    def _record_sent(self, sent_on):
-        self._transition({"state": "sent", "send_uid": self.env.uid, "send_date": settlement_calendar.noon(sent_on)})
+    def _record_paper_sending(self, day):
+        """Keep the files handed over or posted on ``day``, with whom and where they went."""
+        for statement in self:
+            statement._record_sending(
+                "paper", address=statement._get_paper_address(), when=settlement_calendar.noon(day)
+            )
+
+    def _get_paper_address(self):
+        """Whom and where the paper statement went, as printed on it."""
+        self.ensure_one()
+        recipient = self._get_paper_recipient()
+        address = recipient._display_address()
+        return f"{recipient.display_name}\n{address}" if address else recipient.display_name
+
+    def _record_sent(self, sent_at):
+        """The one place a statement becomes sent (email delivered, posted, handed over): from then
+        on it is `is_sent`. The first sending decides the day and who sent it; customers who use
+        the portal find it there from now on, which is recorded as its publication."""
+        for statement in self.filtered(lambda statement: not statement.is_sent):
+            statement._transition(
+                {"state": "sent", "send_uid": statement.send_uid.id or self.env.uid, "send_date": sent_at}
+            )
+            if statement._uses_portal():
+                statement._record_sending("portal", recipients=statement.partner_id, when=sent_at)

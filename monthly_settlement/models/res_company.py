@@ -54,6 +54,12 @@ class ResCompany(models.Model):
         default=True,
         help="A reviewer may not approve a statement they prepared or submitted.",
     )
+    settlement_allow_source_changes = fields.Boolean(
+        string="Managers May Change Documents on Sent Statements",
+        help="Invoices, credit notes and payments listed on a statement the customer has received cannot be "
+        "reset to draft, cancelled or deleted. With this on, settlement managers may; the statement records it "
+        "and is flagged as needing a new revision.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -11,3 +11,6 @@ class ResConfigSettings(models.TransientModel):
     settlement_payment_base = fields.Selection(related="company_id.settlement_payment_base", readonly=False)
     settlement_ageing_days = fields.Char(related="company_id.settlement_ageing_days", readonly=False)
     settlement_four_eyes = fields.Boolean(related="company_id.settlement_four_eyes", readonly=False)
+    settlement_allow_source_changes = fields.Boolean(
+        related="company_id.settlement_allow_source_changes", readonly=False
+    )

@@ -10,3 +10,5 @@ from . import test_confirmation_follow_ups
 from . import test_archive
 from . import test_concurrent_archiving
 from . import test_archive_http
+from . import test_sent_statements_http
+from . import test_concurrent_workflow

@@ -64,11 +64,19 @@ class TestArchive(ArchiveCommon):
         previous = GENESIS
         for statement in first | second:
             entry = statement.archive_entry_id
-            self.assertEqual(len(entry.file_ids), 2, "the statement's PDF and XLSX")
-            self.assertTrue(entry.file_ids.attachment_id.filtered(lambda a: a.name.endswith(".xlsx")))
+            sent = statement._get_sent_attachments()
+            self.assertEqual(len(sent), 2, "the PDF and XLSX the customer received")
+            self.assertEqual(len(entry.file_ids), 4, "the files sent, then the final PDF and XLSX")
+            self.assertEqual(entry.file_ids.attachment_id[:2], sent, "byte for byte what was sent")
+            final = entry.file_ids.attachment_id[2:]
+            self.assertEqual(
+                sorted(name.rsplit(".", 1)[1] for name in final.mapped("name")),
+                sorted(name.rsplit(".", 1)[1] for name in sent.mapped("name")),
+                "a final PDF and XLSX (the PDF is HTML in tests without report rendering)",
+            )
             for archived_file in entry.file_ids:
                 self.assertEqual(archived_file.sha256, sha(archived_file.attachment_id.raw))
-                self.assertEqual(archived_file.attachment_id.res_id, statement.id)
+            self.assertEqual(set(final.mapped("res_id")), {statement.id})
             content = json.loads(statement._archive_canonical_content())
             self.assertEqual(sha(statement._archive_canonical_content()), entry.content_hash)
             self.assertEqual(
@@ -85,9 +93,12 @@ class TestArchive(ArchiveCommon):
         self.assertEqual(content["header"]["closing_balance"], "2500.00")
         self.assertEqual(content["header"]["period_end"], "2026-11-25")
         self.assertEqual([line["amount"] for line in content["lines"]], ["0.00", "2500.00"], "opening, invoice")
-        # The archived PDF is the final one: it shows who confirmed.
-        pdf = first.archive_entry_id.file_ids.attachment_id.filtered(lambda a: not a.name.endswith(".xlsx"))
-        self.assertIn("张三", pdf.raw.decode())
+        # The final PDF archived shows who confirmed; the one sent does not.
+        sent_pdf, final_pdf = first.archive_entry_id.file_ids.attachment_id.filtered(
+            lambda a: not a.name.endswith(".xlsx")
+        )
+        self.assertIn("张三", final_pdf.raw.decode())
+        self.assertNotIn("张三", sent_pdf.raw.decode())
         # Archiving again does nothing.
         self.assertEqual(first._archive(), (first.browse(), first.browse()))
         self.assertEqual(first._integrity_problems(), {})
@@ -150,13 +161,19 @@ class TestArchive(ArchiveCommon):
             stored.seek(10)
             stored.write(bytes([byte[0] ^ 0xFF]))
         self.addCleanup(self._restore_byte, path, byte)
-        # 3. One archived statement deleted in SQL.
+        # 3. One archived statement deleted in SQL (what was sent to the customer first: the database
+        # refuses to delete a statement whose sendings remain).
+        self.env.cr.execute("DELETE FROM monthly_settlement_statement_sending WHERE statement_id = %s", [deleted.id])
         self.env.cr.execute("DELETE FROM monthly_settlement_statement WHERE id = %s", [deleted.id])
         self.env.invalidate_all()
 
         check = self.env["monthly.settlement.archive.check"]._run(self.env.company)
         self.assertFalse(check.is_intact)
-        self.assertEqual(check.problem_count, 3, check.result)
+        # Odoo stores identical contents once: every archived file kept in the flipped store file breaks.
+        sharing = file_changed.archive_entry_id.file_ids.attachment_id.filtered(
+            lambda other: other.store_fname == attachment.store_fname
+        )
+        self.assertEqual(check.problem_count, 1 + len(sharing) + 1, check.result)
         lines = check.result.splitlines()
         self.assertTrue(any(names[changed] in line and "content" in line for line in lines), lines)
         self.assertTrue(any(names[file_changed] in line and attachment.name in line for line in lines), lines)
@@ -277,7 +294,7 @@ class TestArchive(ArchiveCommon):
 
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             names = archive.namelist()
-            self.assertEqual(len(names), 4, names)  # PDF, XLSX, index, SHA256SUMS
+            self.assertEqual(len(names), 6, names)  # PDF and XLSX as sent, final PDF and XLSX, index, SHA256SUMS
             index = archive.read(next(n for n in names if n.endswith(".csv"))).decode("utf-8-sig")
         self.assertIn(statement.archive_number, index)
         self.assertIn(statement.archive_entry_id.chain_hash, index)

@@ -38,13 +38,13 @@ class TestAuditPack(ArchiveCommon):
             with zipfile.ZipFile(io.BytesIO(base64.b64decode(wizard.pack))) as archive:
                 archive.extractall(folder)
                 names = archive.namelist()
-            # 2 statements × (PDF + XLSX), the XLSX and CSV indexes, the manifest.
-            self.assertEqual(len(names), 7, names)
+            # 2 statements × (PDF + XLSX as sent, final PDF + XLSX), the XLSX and CSV indexes, the manifest.
+            self.assertEqual(len(names), 11, names)
             result = subprocess.run(
                 ["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True, check=False
             )
             self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-            self.assertEqual(result.stdout.count(": OK"), 6, "every file but the manifest is listed")
+            self.assertEqual(result.stdout.count(": OK"), 10, "every file but the manifest is listed")
 
             # The indexes list each statement with its archive number, amounts and hashes.
             csv_name = next(name for name in names if name.endswith(".csv"))

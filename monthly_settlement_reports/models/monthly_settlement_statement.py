@@ -34,6 +34,26 @@ class MonthlySettlementStatement(models.Model):
             | self.env.ref("monthly_settlement_reports.action_report_statement_xlsx")
         )
 
+    def _report_shows_answer(self, report):
+        """The statement PDF prints who confirmed and when (or the deemed confirmation) instead of
+        the blank confirmation block and QR code of the file sent."""
+        return (
+            report == self.env.ref("monthly_settlement_reports.action_report_statement_pdf")
+            and self.state
+            in (
+                "confirmed",
+                "deemed",
+            )
+        ) or super()._report_shows_answer(report)
+
+    def _get_answered_pdf_name(self):
+        """Name under which the PDF showing the customer's answer is kept (see the report's
+        `attachment`): one per answer, so that a deemed confirmation later confirmed is printed anew."""
+        self.ensure_one()
+        statement = self.with_context(lang=self._get_statement_lang())
+        state = dict(self._fields["state"]._description_selection(statement.env))[self.state]
+        return f"{statement._get_report_base_filename()} ({state}).pdf"
+
     def _amount_due_in_words(self):
         """Closing balance in words: Chinese capitals for CNY (大写金额), Odoo's wording otherwise."""
         self.ensure_one()

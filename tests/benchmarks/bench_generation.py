@@ -403,7 +403,9 @@ def time_ours(env, partners):
     queries = cr.sql_log_count - queries
     cr.execute("SELECT COUNT(*) FROM monthly_settlement_statement_line WHERE statement_id = ANY(%s)", [statements.ids])
     lines = cr.fetchone()[0]
-    cr.execute("SELECT COUNT(*) FROM monthly_settlement_statement_detail WHERE statement_id = ANY(%s)", [statements.ids])
+    cr.execute(
+        "SELECT COUNT(*) FROM monthly_settlement_statement_detail WHERE statement_id = ANY(%s)", [statements.ids]
+    )
     product_lines = cr.fetchone()[0]
     cr.execute("ROLLBACK TO SAVEPOINT bench_ours")
     env.invalidate_all()
