@@ -25,7 +25,7 @@ class MonthlySettlementGenerate(models.TransientModel):
     partner_ids = fields.Many2many(
         "res.partner",
         string="Customers",
-        domain="[('settlement_mode', '=', 'monthly'), '|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        domain="[('settlement_is_monthly', '=', True), '|', ('is_company', '=', True), ('parent_id', '=', False)]",
     )
     date_to = fields.Date(
         string="Periods Closed On or Before",
@@ -54,7 +54,7 @@ class MonthlySettlementGenerate(models.TransientModel):
             partners = self.env["res.partner"]._search_monthly_customers(self.env.company)
         else:
             partners = self.partner_ids.commercial_partner_id
-            not_monthly = partners.filtered(lambda partner: partner.settlement_mode != "monthly")
+            not_monthly = partners.filtered(lambda partner: not partner.settlement_is_monthly)
             if not_monthly:
                 raise UserError(
                     self.env._(
@@ -96,6 +96,7 @@ class MonthlySettlementGenerate(models.TransientModel):
                     ("partner_id", "in", [partner.id for partner in jobs]),
                     ("period_end", "in", list({end for _start, end in jobs.values()})),
                     ("superseded_by_id", "=", False),
+                    ("statement_type", "=", "account"),
                 ]
             )
         }
