@@ -15,6 +15,7 @@
         "views/sale_order_views.xml",
         "views/monthly_settlement_statement_views.xml",
         "views/monthly_settlement_portal_templates.xml",
+        "views/monthly_settlement_generate_views.xml",
         "data/ir_cron_data.xml",
         "wizards/monthly_settlement_credit_override_views.xml",
     ],

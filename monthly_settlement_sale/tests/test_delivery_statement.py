@@ -259,3 +259,57 @@ class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
             self.env[STATEMENT],
             "idempotent: the period has its delivery statement",
         )
+
+    def test_generated_by_a_preparer_with_the_wizard_over_http(self):
+        preparer = self._create_settlement_user("ms_delivery_preparer", "monthly_settlement.group_settlement_user")
+        self.web_login(preparer)
+        action = self.call_button(self.customer, "action_generate_settlement_statement")
+        values = {
+            "statement_type": "delivery",
+            "all_partners": False,
+            "partner_ids": [Command.set(self.customer.ids)],
+            "date_to": "2026-11-30",
+        }
+        self.save_dialog_and_click(action, values, "action_generate")
+        statement = self.env[STATEMENT].search([("partner_id", "=", self.customer.id)])
+        self.assertEqual((statement.statement_type, statement.closing_balance), ("delivery", 1200))
+        self.assertEqual(statement.generate_uid, preparer)
+        self.save_dialog_and_click(action, values, "action_generate")  # again: nothing doubles
+        self.assertEqual(self.env[STATEMENT].search_count([("partner_id", "=", self.customer.id)]), 1)
+
+    def test_dispute_settled_before_the_next_period_is_invoiced_on_the_reviewers_record(self):
+        statement = self._sent(self._delivery_statement())
+        disputed = statement.detail_ids.filtered(lambda d: d.sale_line_id == self.order_b.order_line)
+        self._portal_dispute(statement, {f"dispute_detail_{disputed.id}": "on", f"price_detail_{disputed.id}": "90"})
+        self.assertEqual(disputed.disputed_price_unit, 90)
+        self.web_login(self.reviewer)
+        action = self.call_button(statement, "action_customer_confirmed")
+        self.save_dialog_and_click(
+            action, {"answered_by": "陈静", "answered_on": "2026-12-01", "channel": "phone"}, "action_record"
+        )
+        self.env.invalidate_all()
+        self.assertEqual(statement.state, "confirmed")
+        self.assertEqual(sorted(statement.delivery_invoice_ids.mapped("amount_total")), [300, 900])
+        self.assertEqual(self.order_b.order_line.qty_invoiced, 3)
+        self.assertFalse(
+            self._delivery_statement(NEXT_PERIOD_CLOSED).detail_ids.filtered(
+                lambda d: d.sale_line_id == self.order_b.order_line
+            ),
+            "settled and invoiced: not on the next statement",
+        )
+
+    def test_unanswered_statement_deemed_confirmed_is_invoiced(self):
+        self.customer.settlement_confirm_days = 3
+        statement = self._sent(self._delivery_statement())
+        with freeze_time("2026-12-01 02:00:00"):
+            self.env[STATEMENT]._cron_deem_confirmed()
+        self.assertEqual(statement.state, "deemed")
+        self.assertEqual(statement.delivery_invoice_ids.amount_total, 1200)
+
+    def test_portal_page_lists_the_deliveries(self):
+        statement = self._sent(self._delivery_statement())
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/statements/{statement.id}").text
+        self.assertIn("PO-001", page)
+        self.assertIn(f'name="quantity_detail_{statement.detail_ids[0].id}"', page)
+        self.assertNotIn("o_statement_lines", page, "no receivable columns on a delivery statement")
