@@ -8,7 +8,6 @@ from ..tools.access import check_settlement_group, has_settlement_group
 from .res_company import PAYMENT_BASES, SETTLEMENT_CYCLES
 
 
-
 def is_monthly_mode(settlement_mode):
     """The one definition of a monthly customer: every settlement mode but per invoice (monthly,
     and monthly with statement before invoice, which monthly_settlement_sale adds)."""

@@ -265,7 +265,9 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
         now = fields.Datetime.now()
         groups = []
         for statement in statements:
-            statement_rows = [row for row in rows.get(statement.partner_id.id, []) if row["currency_id"] == statement.currency_id.id]
+            statement_rows = [
+                row for row in rows.get(statement.partner_id.id, []) if row["currency_id"] == statement.currency_id.id
+            ]
             debit = sum(row["amount"] for row in statement_rows if row["amount"] > 0)
             credit = -sum(row["amount"] for row in statement_rows if row["amount"] < 0)
             statement.sudo().write(

@@ -12,5 +12,4 @@ class MonthlySettlementEngine(models.AbstractModel):
         deliveries = statements.filtered(lambda statement: statement.statement_type == DELIVERY)
         if deliveries:
             self.env["monthly.settlement.delivery.engine"]._regenerate(deliveries)
-        if statements - deliveries:
-            super()._regenerate(statements - deliveries)
+        return super()._regenerate(statements - deliveries) if statements - deliveries else None

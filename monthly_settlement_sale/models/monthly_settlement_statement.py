@@ -45,7 +45,9 @@ class MonthlySettlementStatement(models.Model):
             return super()._get_number()
         code = f"{self._name}.{DELIVERY}"
         sequence = (
-            self.env["ir.sequence"].sudo().search([("code", "=", code), ("company_id", "=", self.company_id.id)], limit=1)
+            self.env["ir.sequence"]
+            .sudo()
+            .search([("code", "=", code), ("company_id", "=", self.company_id.id)], limit=1)
         )
         if not sequence:
             sequence = sequence.create(
@@ -111,13 +113,14 @@ class MonthlySettlementStatement(models.Model):
     def _transition(self, vals, stamp=None):
         """A delivery statement the customer answered is invoiced (what it confirmed); a
         cancelled one lets go of its lines."""
-        super()._transition(vals, stamp=stamp)
+        result = super()._transition(vals, stamp=stamp)
         deliveries = self.filtered(lambda statement: statement.statement_type == DELIVERY)
         if vals.get("state") in INVOICED_STATES:
             for statement in deliveries:
                 statement._invoice_confirmed_deliveries()
         elif vals.get("state") == "cancel":
             deliveries._release_deliveries()
+        return result
 
     # ------------------------------------------------------------------
     # Invoicing what the customer confirmed
@@ -162,9 +165,7 @@ class MonthlySettlementStatement(models.Model):
         self.sudo().write({"delivery_invoice_ids": [fields.Command.link(invoice.id) for invoice in invoices]})
         self.message_post(
             body=Markup("<p>%s</p>")
-            % self.env._(
-                "Invoiced as confirmed: %(invoices)s.", invoices=", ".join(invoices.mapped("name"))
-            ),
+            % self.env._("Invoiced as confirmed: %(invoices)s.", invoices=", ".join(invoices.mapped("name"))),
             subtype_xmlid="mail.mt_note",
         )
         return invoices
@@ -189,7 +190,7 @@ class MonthlySettlementStatement(models.Model):
             claim = detail_disputes[detail.id]
             text = (claim.get("comment") or "").strip()
             quantity, price = claim.get("quantity"), claim.get("price_unit")
-            if quantity is not None and quantity < 0 or price is not None and price < 0:
+            if (quantity is not None and quantity < 0) or (price is not None and price < 0):
                 raise UserError(self.env._("A quantity or price cannot be negative."))
             other_quantity = quantity is not None and float_compare(quantity, detail.quantity, precision_digits=6)
             other_price = price is not None and float_compare(price, detail.price_unit, precision_digits=6)
@@ -224,7 +225,7 @@ class MonthlySettlementStatement(models.Model):
 
     def _check_consistency(self):
         deliveries = self.filtered(lambda statement: statement.statement_type == DELIVERY)
-        super(MonthlySettlementStatement, self - deliveries)._check_consistency()
+        result = super(MonthlySettlementStatement, self - deliveries)._check_consistency()
         problems = []
         for statement in deliveries:
             label = statement.display_name + " — " + statement.partner_id.display_name
@@ -233,11 +234,13 @@ class MonthlySettlementStatement(models.Model):
             ):
                 problems.append(self.env._("%(statement)s: the lines do not add up to the total.", statement=label))
             stale = statement.detail_ids.filtered(
-                lambda detail: detail.held_sale_line_id != detail.sale_line_id
-                or float_compare(
-                    detail.sale_line_id.qty_delivered - detail.sale_line_id.qty_invoiced,
-                    detail.quantity,
-                    precision_digits=6,
+                lambda detail: (
+                    detail.held_sale_line_id != detail.sale_line_id
+                    or float_compare(
+                        detail.sale_line_id.qty_delivered - detail.sale_line_id.qty_invoiced,
+                        detail.quantity,
+                        precision_digits=6,
+                    )
                 )
             )
             if stale:
@@ -251,6 +254,7 @@ class MonthlySettlementStatement(models.Model):
                 )
         if problems:
             raise UserError("\n".join(problems))
+        return result
 
     def _check_books_changed(self):
         """A delivery statement may always be revised: the deliveries are read again."""

@@ -19,8 +19,9 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
 
-from odoo.addons.monthly_settlement.tests.common import MonthlySettlementCommon
 from odoo.addons.monthly_settlement.tests.http_common import RpcError, WebClientCase
+
+from .common import SaleSettlementCommon
 
 STATEMENT = "monthly.settlement.statement"
 PERIOD_CLOSED = date(2026, 11, 30)
@@ -28,11 +29,7 @@ NEXT_PERIOD_CLOSED = date(2026, 12, 26)
 
 
 @tagged("post_install", "-at_install")
-class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
-    @classmethod
-    def get_default_groups(cls):
-        return super().get_default_groups() | cls.env.ref("sales_team.group_sale_manager")
-
+class TestDeliveryStatement(SaleSettlementCommon, WebClientCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -44,7 +41,9 @@ class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
             {"name": "采购 陈静", "parent_id": cls.customer.id, "email": "chen@xianduizhang.example"}
         )
         cls.portal_user = cls._create_portal_user("ms_delivery_portal", contact, lang="zh_CN")
-        cls.reviewer = cls._create_settlement_user("ms_delivery_reviewer", "monthly_settlement.group_settlement_reviewer")
+        cls.reviewer = cls._create_settlement_user(
+            "ms_delivery_reviewer", "monthly_settlement.group_settlement_reviewer"
+        )
         cls.salesman = cls._create_settlement_user("ms_delivery_sales", "sales_team.group_sale_salesman_all_leads")
         (cls.product_a | cls.product_b).write({"invoice_policy": "delivery", "taxes_id": [Command.clear()]})
         cls.order_a = cls._order("2026-11-05", [(cls.product_a, 10, 100), (cls.product_b, 5, 20)], ref="PO-001")
@@ -63,7 +62,9 @@ class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
                 "client_order_ref": ref,
                 "commitment_date": datetime.fromisoformat(f"{day} 02:00:00"),
                 "order_line": [
-                    Command.create({"product_id": product.id, "product_uom_qty": qty, "price_unit": price, "tax_ids": []})
+                    Command.create(
+                        {"product_id": product.id, "product_uom_qty": qty, "price_unit": price, "tax_ids": []}
+                    )
                     for product, qty, price in lines
                 ],
             }
@@ -150,6 +151,8 @@ class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
         self.assertEqual(len(invoice), 1, "one invoice per statement, the customer's setting")
         self.assertEqual((invoice.state, invoice.move_type, invoice.amount_total), ("posted", "out_invoice", 1200))
         self.assertEqual(invoice.settlement_delivery_statement_ids, statement, "linked both ways")
+        # A monthly customer like the others: dated today (2 Dec), in the period closing 25 Dec, due 30 days later.
+        self.assertEqual(invoice.invoice_date_due, date(2027, 1, 24))
         self.assertEqual(
             self._lines_of(invoice),
             {
@@ -176,11 +179,16 @@ class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
         disputed = statement.detail_ids.filtered(lambda d: d.sale_line_id == self.order_b.order_line)
         self._portal_dispute(
             statement,
-            {f"dispute_detail_{disputed.id}": "on", f"quantity_detail_{disputed.id}": "2", f"comment_detail_{disputed.id}": "只收到2件"},
+            {
+                f"dispute_detail_{disputed.id}": "on",
+                f"quantity_detail_{disputed.id}": "2",
+                f"comment_detail_{disputed.id}": "只收到2件",
+            },
         )
         self.assertEqual(statement.state, "disputed")
         self.assertRecordValues(
-            disputed, [{"is_disputed": True, "disputed_quantity": 2, "dispute_comment": "只收到2件", "is_invoiced": False}]
+            disputed,
+            [{"is_disputed": True, "disputed_quantity": 2, "dispute_comment": "只收到2件", "is_invoiced": False}],
         )
         self.assertTrue(statement.line_ids.filtered(lambda line: line.name == self.order_b.name).is_disputed)
         invoice = statement.delivery_invoice_ids
@@ -209,7 +217,8 @@ class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
         self._portal_confirm(following)
         moves = following.delivery_invoice_ids
         self.assertEqual(
-            self._lines_of(moves), {(self.order_a.name, self.product_a.id): -2, (self.order_c.name, self.product_b.id): 2}
+            self._lines_of(moves),
+            {(self.order_a.name, self.product_a.id): -2, (self.order_c.name, self.product_b.id): 2},
         )
         self.assertEqual(sum(moves.mapped("amount_total_signed")), -160)
         self.assertEqual(self.order_a.order_line[0].qty_invoiced, 6)
@@ -313,3 +322,16 @@ class TestDeliveryStatement(MonthlySettlementCommon, WebClientCase):
         self.assertIn("PO-001", page)
         self.assertIn(f'name="quantity_detail_{statement.detail_ids[0].id}"', page)
         self.assertNotIn("o_statement_lines", page, "no receivable columns on a delivery statement")
+
+    def test_submission_refused_after_more_deliveries_until_regenerated(self):
+        statement = self._delivery_statement()
+        self.order_a.order_line[0].qty_delivered = 10  # the last 2 units went out after generation
+        with self.assertRaisesRegex(UserError, self.order_a.name):
+            statement.action_submit()
+        statement.action_regenerate()
+        self.assertEqual(
+            statement.detail_ids.filtered(lambda d: d.sale_line_id == self.order_a.order_line[0]).quantity, 10
+        )
+        self.assertEqual(statement.closing_balance, 1400)
+        statement.action_submit()
+        self.assertEqual(statement.state, "to_review")

@@ -30,5 +30,7 @@ class MonthlySettlementGenerate(models.TransientModel):
     def _generate(self, partners):
         if self.statement_type != "delivery":
             return super()._generate(partners)
-        statements, left = self.env["monthly.settlement.statement"]._generate_delivery_statements(partners, self.date_to)
+        statements, left = self.env["monthly.settlement.statement"]._generate_delivery_statements(
+            partners, self.date_to
+        )
         return statements, left, self.env["monthly.settlement.delivery.engine"]._jobs(partners, self.date_to)

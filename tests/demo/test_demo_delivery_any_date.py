@@ -16,9 +16,7 @@ DEMO_DATES = ("2026-12-02", "2027-04-25", "2027-05-26", "2026-06-30", "2028-02-2
 class TestDeliveryDemoOnAnyDate(TransactionCase):
     def _check_demo_on(self, day):
         demo = self.env["monthly.settlement.demo"]
-        customer = self.env.ref("monthly_settlement_sale.demo_customer_statement_first").copy(
-            {"name": f"先对账 {day}"}
-        )
+        customer = self.env.ref("monthly_settlement_sale.demo_customer_statement_first").copy({"name": f"先对账 {day}"})
         with freeze_time(f"{day} 09:00:00"):
             demo._install_delivery_statement_demo_data(date.fromisoformat(day), customer=customer)
         statement = self.env["monthly.settlement.statement"].search([("partner_id", "=", customer.id)])
