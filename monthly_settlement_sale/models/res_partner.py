@@ -23,6 +23,14 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return [*super()._commercial_fields(), "settlement_delivery_invoicing"]
 
+    def write(self, vals):
+        """How confirmed deliveries are invoiced is a settlement term: the settlement managers' to change."""
+        if "settlement_delivery_invoicing" in vals and any(
+            partner.commercial_partner_id == partner for partner in self
+        ):
+            self._check_settlement_manager()
+        return super().write(vals)
+
     def _is_statement_first(self):
         """The customer agrees a delivery statement before being invoiced."""
         self.ensure_one()

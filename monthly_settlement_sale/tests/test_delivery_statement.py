@@ -14,7 +14,7 @@ from datetime import date, datetime
 from psycopg2.errors import UniqueViolation
 
 from odoo import Command
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 from odoo.tools import mute_logger
@@ -335,3 +335,13 @@ class TestDeliveryStatement(SaleSettlementCommon, WebClientCase):
         self.assertEqual(statement.closing_balance, 1400)
         statement.action_submit()
         self.assertEqual(statement.state, "to_review")
+
+    def test_statement_first_is_a_monthly_term_of_the_managers(self):
+        contact = self.customer.child_ids[:1]
+        self.assertTrue(contact._is_statement_first(), "contacts follow the customer's terms")
+        self.assertTrue(self.customer.settlement_is_monthly, "a monthly customer like the others")
+        self.assertIn(self.customer, self.env["res.partner"]._search_monthly_customers(self.env.company))
+        preparer = self._create_settlement_user("ms_delivery_terms", "monthly_settlement.group_settlement_user")
+        for values in ({"settlement_mode": "monthly"}, {"settlement_delivery_invoicing": "order"}):
+            with self.assertRaises(AccessError):
+                self.customer.with_user(preparer).write(values)
