@@ -24,35 +24,77 @@ STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 8
 
 
-class CommittedFixtureCase(BaseCase):
-    """Tests of transactions of their own on a fixture committed in the database's main company:
-    `_create_fixture` makes it (and sets ``partner_ids``), `_delete_fixture` removes it, and each
-    test's statements of those customers are deleted after it."""
-
+@tagged("post_install", "-at_install")
+class TestConcurrentGeneration(BaseCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
+        tag = uuid.uuid4().hex[:8]
         with cls.registry.cursor() as cr:
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             company = env["account.journal"].search([("type", "=", "sale")], limit=1).company_id
-            cls.company_id = company.id
-            cls._create_fixture(env(context={"allowed_company_ids": company.ids}), uuid.uuid4().hex[:8])
-        cls.addClassCleanup(cls._delete_fixture_committed)
+            env = env(context={"allowed_company_ids": company.ids})
+            partners = env["res.partner"].create(
+                [
+                    {
+                        "name": f"并发客户 {tag} {index}",
+                        "is_company": True,
+                        "company_id": company.id,
+                        "settlement_mode": "monthly",
+                        "settlement_cycle": "monthly",
+                        "settlement_cutoff_day": 25,
+                        "settlement_payment_days": 30,
+                        "settlement_payment_base": "statement_date",
+                    }
+                    for index in range(CUSTOMERS)
+                ]
+            )
+            invoices = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": "2026-11-10",
+                        "invoice_line_ids": [
+                            Command.create({"name": "货款", "price_unit": 100 * (index + 1), "tax_ids": []})
+                        ],
+                    }
+                    for index, partner in enumerate(partners)
+                ]
+            )
+            invoices.action_post()
+            user = env["res.users"].create(
+                {
+                    "name": f"并发销售 {tag}",
+                    "login": f"ms_concurrent_{tag}",
+                    "company_id": company.id,
+                    "company_ids": [Command.set(company.ids)],
+                    "group_ids": [
+                        Command.set(
+                            [
+                                env.ref("base.group_user").id,
+                                env.ref("account.group_account_invoice").id,
+                                env.ref("monthly_settlement.group_settlement_user").id,
+                            ]
+                        )
+                    ],
+                }
+            )
+            cls.company_id, cls.partner_ids, cls.user_id = company.id, partners.ids, user.id
+        cls.addClassCleanup(cls._delete_fixture)
 
     @classmethod
-    def _create_fixture(cls, env, tag):
-        raise NotImplementedError
-
-    @classmethod
-    def _delete_fixture(cls, env):
-        raise NotImplementedError
-
-    @classmethod
-    def _delete_fixture_committed(cls):
+    def _delete_fixture(cls):
         with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            partners = env["res.partner"].browse(cls.partner_ids)
             cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [cls.partner_ids])
-            cls._delete_fixture(api.Environment(cr, api.SUPERUSER_ID, {}))
+            moves = env["account.move"].search([("partner_id", "in", cls.partner_ids)])
+            moves.button_draft()
+            moves.with_context(force_delete=True).unlink()
+            env["res.users"].browse(cls.user_id).unlink()
+            partners.unlink()
 
     def tearDown(self):
         with self.registry.cursor() as cr:
@@ -61,68 +103,6 @@ class CommittedFixtureCase(BaseCase):
 
     def _env(self, cr, uid=api.SUPERUSER_ID):
         return api.Environment(cr, uid, {"allowed_company_ids": [self.company_id]})
-
-
-@tagged("post_install", "-at_install")
-class TestConcurrentGeneration(CommittedFixtureCase):
-    @classmethod
-    def _create_fixture(cls, env, tag):
-        company = env.company
-        partners = env["res.partner"].create(
-            [
-                {
-                    "name": f"并发客户 {tag} {index}",
-                    "is_company": True,
-                    "company_id": company.id,
-                    "settlement_mode": "monthly",
-                    "settlement_cycle": "monthly",
-                    "settlement_cutoff_day": 25,
-                    "settlement_payment_days": 30,
-                    "settlement_payment_base": "statement_date",
-                }
-                for index in range(CUSTOMERS)
-            ]
-        )
-        invoices = env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": partner.id,
-                    "invoice_date": "2026-11-10",
-                    "invoice_line_ids": [
-                        Command.create({"name": "货款", "price_unit": 100 * (index + 1), "tax_ids": []})
-                    ],
-                }
-                for index, partner in enumerate(partners)
-            ]
-        )
-        invoices.action_post()
-        user = env["res.users"].create(
-            {
-                "name": f"并发销售 {tag}",
-                "login": f"ms_concurrent_{tag}",
-                "company_id": company.id,
-                "company_ids": [Command.set(company.ids)],
-                "group_ids": [
-                    Command.set(
-                        [
-                            env.ref("base.group_user").id,
-                            env.ref("account.group_account_invoice").id,
-                            env.ref("monthly_settlement.group_settlement_user").id,
-                        ]
-                    )
-                ],
-            }
-        )
-        cls.partner_ids, cls.user_id = partners.ids, user.id
-
-    @classmethod
-    def _delete_fixture(cls, env):
-        moves = env["account.move"].search([("partner_id", "in", cls.partner_ids)])
-        moves.button_draft()
-        moves.with_context(force_delete=True).unlink()
-        env["res.users"].browse(cls.user_id).unlink()
-        env["res.partner"].browse(cls.partner_ids).unlink()
 
     def _generate(self, env, partners=None, **kwargs):
         partners = env["res.partner"].browse(partners or self.partner_ids)

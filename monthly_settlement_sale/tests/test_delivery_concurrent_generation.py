@@ -6,61 +6,85 @@ The fixture is committed (the other connection must see it) and deleted at the e
 """
 # pylint: disable=invalid-commit
 
+import uuid
 from datetime import date, datetime
 
-from odoo import Command
-from odoo.tests import tagged
-
-from odoo.addons.monthly_settlement.tests.test_concurrent_generation import CommittedFixtureCase
+from odoo import Command, api
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, get_db_name, tagged
 
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 4
 
 
 @tagged("post_install", "-at_install")
-class TestDeliveryConcurrentGeneration(CommittedFixtureCase):
+class TestDeliveryConcurrentGeneration(BaseCase):
     @classmethod
-    def _create_fixture(cls, env, tag):
-        product = env["product.product"].create(
-            {"name": f"并发送货 {tag}", "type": "consu", "invoice_policy": "delivery", "taxes_id": []}
-        )
-        partners = env["res.partner"].create(
-            [
-                {
-                    "name": f"先对账客户 {tag} {index}",
-                    "is_company": True,
-                    "company_id": env.company.id,
-                    "settlement_mode": "monthly_statement_first",
-                    "settlement_cycle": "monthly",
-                    "settlement_cutoff_day": 25,
-                }
-                for index in range(CUSTOMERS)
-            ]
-        )
-        orders = env["sale.order"].create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "commitment_date": datetime(2026, 11, 10, 2),
-                    "order_line": [
-                        Command.create({"product_id": product.id, "product_uom_qty": 5, "price_unit": 10 * (index + 1)})
-                    ],
-                }
-                for index, partner in enumerate(partners)
-            ]
-        )
-        orders.action_confirm()
-        orders.order_line.qty_delivered = 5
-        cls.partner_ids, cls.product_id, cls.sale_line_ids = partners.ids, product.id, orders.order_line.ids
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        tag = uuid.uuid4().hex[:8]
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            company = env["account.journal"].search([("type", "=", "sale")], limit=1).company_id
+            env = env(context={"allowed_company_ids": company.ids})
+            product = env["product.product"].create(
+                {"name": f"并发送货 {tag}", "type": "consu", "invoice_policy": "delivery", "taxes_id": []}
+            )
+            partners = env["res.partner"].create(
+                [
+                    {
+                        "name": f"先对账客户 {tag} {index}",
+                        "is_company": True,
+                        "company_id": company.id,
+                        "settlement_mode": "monthly_statement_first",
+                        "settlement_cycle": "monthly",
+                        "settlement_cutoff_day": 25,
+                        "settlement_payment_days": 30,
+                        "settlement_payment_base": "statement_date",
+                    }
+                    for index in range(CUSTOMERS)
+                ]
+            )
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "company_id": company.id,
+                        "commitment_date": datetime(2026, 11, 10, 2),
+                        "order_line": [
+                            Command.create(
+                                {"product_id": product.id, "product_uom_qty": 5, "price_unit": 10 * (index + 1)}
+                            )
+                        ],
+                    }
+                    for index, partner in enumerate(partners)
+                ]
+            )
+            orders.action_confirm()
+            orders.order_line.qty_delivered = 5
+            cls.company_id, cls.partner_ids, cls.product_id = company.id, partners.ids, product.id
+            cls.sale_line_ids = orders.order_line.ids
+        cls.addClassCleanup(cls._delete_fixture)
 
     @classmethod
-    def _delete_fixture(cls, env):
-        env.cr.execute("DELETE FROM sale_order WHERE partner_id = ANY(%s)", [cls.partner_ids])  # lines cascade
-        env["res.partner"].browse(cls.partner_ids).unlink()
-        env["product.product"].browse(cls.product_id).unlink()
+    def _delete_fixture(cls):
+        with cls.registry.cursor() as cr:
+            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [cls.partner_ids])
+            cr.execute(
+                "DELETE FROM sale_order WHERE partner_id = ANY(%s)", [cls.partner_ids]
+            )  # its lines go with it (cascade)
+            env = api.Environment(cr, api.SUPERUSER_ID, {})
+            env["res.partner"].browse(cls.partner_ids).unlink()
+            env["product.product"].browse(cls.product_id).unlink()
+
+    def tearDown(self):
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [self.partner_ids])
+        super().tearDown()
 
     def _generate(self, cr, date_to):
-        env = self._env(cr)
+        env = api.Environment(cr, api.SUPERUSER_ID, {"allowed_company_ids": [self.company_id]})
         return env[STATEMENT]._generate_delivery_statements(env["res.partner"].browse(self.partner_ids), date_to)
 
     def _holds(self):
