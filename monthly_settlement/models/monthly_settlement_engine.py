@@ -51,7 +51,7 @@ class MonthlySettlementEngine(models.AbstractModel):
         are left out.
         """
         jobs = {}
-        for partner in partners.commercial_partner_id.filtered(lambda p: p.settlement_mode == "monthly"):
+        for partner in partners.commercial_partner_id.filtered("settlement_is_monthly"):
             start, end = partner._get_last_closed_settlement_period(date_to)
             if not since or end >= since:
                 jobs[partner] = (start, end)
@@ -176,12 +176,13 @@ class MonthlySettlementEngine(models.AbstractModel):
         return {statement.partner_id: (statement.period_start, statement.period_end) for statement in statements}
 
     @api.model
-    def _claim(self, jobs):
+    def _claim(self, jobs, statement_type="account"):
         """Split the jobs' partners: (to generate now, held by another run).
 
-        Partners that already have a statement for their period are in neither: that is
-        what makes generation idempotent and a killed run resumable. The advisory lock
-        lasts until this transaction ends, like a row lock taken with SKIP LOCKED.
+        Partners that already have a statement of the type for their period are in neither: that
+        is what makes generation idempotent and a killed run resumable. The advisory lock (one
+        per type: an account and a delivery statement of a period are made independently) lasts
+        until this transaction ends, like a row lock taken with SKIP LOCKED.
         """
         self.env.flush_all()  # raw SQL below: what the ORM holds in memory must be in the database
         partners = list(jobs)
@@ -196,6 +197,7 @@ class MonthlySettlementEngine(models.AbstractModel):
                                 WHERE statement.company_id = %(company_id)s
                                   AND statement.partner_id = job.partner_id
                                   AND statement.period_end = job.period_end
+                                  AND statement.statement_type = %(statement_type)s
                            ) AS done
                       FROM unnest(%(partner_ids)s::int[], %(period_ends)s::date[]) AS job(partner_id, period_end)
                    ) AS job
@@ -204,7 +206,8 @@ class MonthlySettlementEngine(models.AbstractModel):
                 partner_ids=[partner.id for partner in partners],
                 period_ends=[jobs[partner][1] for partner in partners],
                 company_id=self.env.company.id,
-                lock_key=ADVISORY_LOCK_KEY,
+                statement_type=statement_type,
+                lock_key=ADVISORY_LOCK_KEY if statement_type == "account" else f"{ADVISORY_LOCK_KEY}.{statement_type}",
             )
         )
         rows = self.env.cr.fetchall()

@@ -28,6 +28,10 @@ STATEMENT_STATES = [
 # States in which the customer has the statement (unless a newer revision replaced it): see
 # `is_with_customer`, the one definition the portal, reminders and credit control use.
 WITH_CUSTOMER_STATES = ("sent", "confirmed", "deemed", "disputed")
+# Account statements state the receivable (invoices, credit notes, payments) and are paid; delivery
+# statements (monthly_settlement_sale) state the deliveries to invoice, for customers who agree them
+# before they are invoiced. Figures, reminders, open amounts and credit control are of account statements.
+STATEMENT_TYPES = [("account", "Statement of account"), ("delivery", "Delivery statement")]
 # The only fields users write directly; everything else (figures, lines, state, who did what)
 # is written by generation and the workflow buttons, as superuser after their own checks.
 USER_EDITABLE_FIELDS = {"note", "user_id", "accountant_id"}
@@ -80,6 +84,9 @@ class MonthlySettlementStatement(models.Model):
 
     name = fields.Char(string="Number", default="/", readonly=True, copy=False, index="trigram")
     revision = fields.Integer(default=1, readonly=True, copy=False)
+    statement_type = fields.Selection(
+        STATEMENT_TYPES, string="Type", default="account", required=True, readonly=True, index=True
+    )
     company_id = fields.Many2one(
         "res.company", required=True, readonly=True, default=lambda self: self.env.company, index=True
     )
@@ -178,8 +185,8 @@ class MonthlySettlementStatement(models.Model):
     )
 
     _unique_revision = models.Constraint(
-        "UNIQUE (company_id, partner_id, currency_id, period_start, period_end, revision)",
-        "There is already a statement of this revision for this customer, period and currency.",
+        "UNIQUE (company_id, partner_id, currency_id, period_start, period_end, statement_type, revision)",
+        "There is already a statement of this type and revision for this customer, period and currency.",
     )
 
     @api.depends("name", "revision", "partner_id")
@@ -570,8 +577,8 @@ class MonthlySettlementStatement(models.Model):
 
     @api.model
     def _get_payment_chased_domain(self):
-        """Current statements whose payment is chased: the customer has received them."""
-        return [("is_with_customer", "=", True)]
+        """Current statements of account whose payment is chased: the customer has received them."""
+        return [("is_with_customer", "=", True), ("statement_type", "=", "account")]
 
     def _compute_amount_open_now(self):
         amounts = self._origin._get_open_amounts()
@@ -620,9 +627,9 @@ class MonthlySettlementStatement(models.Model):
                 return
 
     def _grouped_by_run(self):
-        """Statements split so that each part is one company and one statement date, as
+        """Statements split so that each part is one company, one statement date and one type, as
         the engine computes one period per partner at a time."""
-        for (company, _period_end), statements in self.grouped(
-            lambda statement: (statement.company_id, statement.period_end)
+        for (company, _period_end, _type), statements in self.grouped(
+            lambda statement: (statement.company_id, statement.period_end, statement.statement_type)
         ).items():
             yield statements.with_company(company)

@@ -7,6 +7,13 @@ from ..tools import settlement_calendar
 from ..tools.access import check_settlement_group, has_settlement_group
 from .res_company import PAYMENT_BASES, SETTLEMENT_CYCLES
 
+
+def is_monthly_mode(settlement_mode):
+    """The one definition of a monthly customer: every settlement mode but per invoice (monthly,
+    and monthly with statement before invoice, which monthly_settlement_sale adds)."""
+    return bool(settlement_mode) and settlement_mode != "invoice"
+
+
 DETAIL_LEVELS = [("documents", "Documents only"), ("products", "Documents with product lines")]
 SETTLEMENT_TERM_FIELDS = (
     "settlement_mode",
@@ -37,6 +44,13 @@ class ResPartner(models.Model):
         tracking=True,
         help="Monthly settlement: invoices are grouped into statement periods and fall due "
         "by the statement's terms instead of the invoice payment terms.",
+    )
+    settlement_is_monthly = fields.Boolean(
+        string="Monthly Customer",
+        compute="_compute_settlement_is_monthly",
+        store=True,
+        index=True,
+        help="On monthly settlement, whichever its mode: gets statements of account.",
     )
     settlement_cycle = fields.Selection(
         SETTLEMENT_CYCLES,
@@ -147,6 +161,11 @@ class ResPartner(models.Model):
     def _commercial_fields(self):
         return super()._commercial_fields() + list(SETTLEMENT_TERM_FIELDS)
 
+    @api.depends("settlement_mode")
+    def _compute_settlement_is_monthly(self):
+        for partner in self:
+            partner.settlement_is_monthly = is_monthly_mode(partner.settlement_mode)
+
     def _compute_settlement_statement_count(self):
         counts = dict(
             self.env["monthly.settlement.statement"]._read_group(
@@ -163,7 +182,7 @@ class ResPartner(models.Model):
     def _compute_settlement_cutoff_label(self):
         for partner in self:
             terms = partner.commercial_partner_id
-            if terms.settlement_mode != "monthly":
+            if not terms.settlement_is_monthly:
                 partner.settlement_cutoff_label = False
             elif terms.settlement_cutoff_month_end:
                 partner.settlement_cutoff_label = self.env._("Month end")
@@ -174,7 +193,7 @@ class ResPartner(models.Model):
     def _compute_settlement_next_cutoff(self):
         today = fields.Date.context_today(self)
         for partner in self:
-            monthly = partner.commercial_partner_id.settlement_mode == "monthly"
+            monthly = partner.commercial_partner_id.settlement_is_monthly
             partner.settlement_next_cutoff = monthly and partner._get_settlement_period(today)[1]
 
     @api.depends_context("company", "tz")
@@ -186,6 +205,7 @@ class ResPartner(models.Model):
             ("partner_id", "in", self.commercial_partner_id.ids),
             ("company_id", "=", self.env.company.id),
             ("superseded_by_id", "=", False),
+            ("statement_type", "=", "account"),
         ]
         last_period_end = dict(Statement._read_group(domain, ["partner_id"], ["period_end:max"]))
         latest = {}
@@ -201,7 +221,7 @@ class ResPartner(models.Model):
             partner.settlement_last_statement_id = statement
             partner.settlement_last_statement_state = statement.state
             partner.settlement_statement_missing = (
-                customer.settlement_mode == "monthly"
+                customer.settlement_is_monthly
                 and (statement.period_end or date.min) < customer._get_last_closed_settlement_period(yesterday)[1]
             )
 
@@ -253,10 +273,10 @@ class ResPartner(models.Model):
                 cutoff_day=partner.settlement_cutoff_day,
                 month_end=partner.settlement_cutoff_month_end,
                 payment_days=partner.settlement_payment_days,
-                monthly=partner.settlement_mode == "monthly",
+                monthly=is_monthly_mode(partner.settlement_mode),
                 confirm_days=partner.settlement_confirm_days,
             )
-            if partner.settlement_mode == "monthly" and not partner.settlement_cycle:
+            if is_monthly_mode(partner.settlement_mode) and not partner.settlement_cycle:
                 raise ValidationError(self.env._("A monthly settlement needs a statement cycle."))
 
     @api.constrains("settlement_paper_contact_id")
@@ -280,7 +300,7 @@ class ResPartner(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if any(vals.get("settlement_mode") == "monthly" and not vals.get("parent_id") for vals in vals_list):
+        if any(is_monthly_mode(vals.get("settlement_mode")) and not vals.get("parent_id") for vals in vals_list):
             self._check_settlement_manager()
         return super().create(vals_list)
 
@@ -299,7 +319,7 @@ class ResPartner(models.Model):
 
     def _is_monthly_settlement(self):
         self.ensure_one()
-        return self.commercial_partner_id.settlement_mode == "monthly"
+        return self.commercial_partner_id.settlement_is_monthly
 
     def _settlement_calendar_args(self):
         terms = self.commercial_partner_id
@@ -346,7 +366,7 @@ class ResPartner(models.Model):
         """Commercial partners on monthly settlement that the company may use."""
         return self.search(
             [
-                ("settlement_mode", "=", "monthly"),
+                ("settlement_is_monthly", "=", True),
                 "|",
                 ("is_company", "=", True),
                 ("parent_id", "=", False),

@@ -25,7 +25,7 @@ class MonthlySettlementGenerate(models.TransientModel):
     partner_ids = fields.Many2many(
         "res.partner",
         string="Customers",
-        domain="[('settlement_mode', '=', 'monthly'), '|', ('is_company', '=', True), ('parent_id', '=', False)]",
+        domain="[('settlement_is_monthly', '=', True), '|', ('is_company', '=', True), ('parent_id', '=', False)]",
     )
     date_to = fields.Date(
         string="Periods Closed On or Before",
@@ -54,7 +54,7 @@ class MonthlySettlementGenerate(models.TransientModel):
             partners = self.env["res.partner"]._search_monthly_customers(self.env.company)
         else:
             partners = self.partner_ids.commercial_partner_id
-            not_monthly = partners.filtered(lambda partner: partner.settlement_mode != "monthly")
+            not_monthly = partners.filtered(lambda partner: not partner.settlement_is_monthly)
             if not_monthly:
                 raise UserError(
                     self.env._(
@@ -73,9 +73,7 @@ class MonthlySettlementGenerate(models.TransientModel):
             raise UserError(self.env._("Give the date the periods to state closed on or before."))
         if self.date_to > fields.Date.context_today(self):
             raise UserError(self.env._("Statements can only be generated for periods that have closed."))
-        partners = self._get_partners()
-        statements, left = self.env["monthly.settlement.statement"]._generate_statements(partners, self.date_to)
-        jobs = self.env["monthly.settlement.engine"]._jobs(partners, self.date_to)
+        statements, left, jobs = self._generate(self._get_partners())
         self.write({"state": "done", "statement_ids": statements.ids, "result": self._result(jobs, statements, left)})
         return {
             "type": "ir.actions.act_window",
@@ -85,6 +83,15 @@ class MonthlySettlementGenerate(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    def _generate(self, partners):
+        """:return: (statements made, partners left to another run, the jobs {partner: period})"""
+        statements, left = self.env["monthly.settlement.statement"]._generate_statements(partners, self.date_to)
+        return statements, left, self.env["monthly.settlement.engine"]._jobs(partners, self.date_to)
+
+    def _statement_type(self):
+        """The type of statement the wizard makes (monthly_settlement_sale also makes delivery statements)."""
+        return "account"
 
     def _outcomes(self, jobs, statements, left):
         """{outcome: [(partner, period, statement or None)]}, outcomes as in OUTCOMES."""
@@ -96,6 +103,7 @@ class MonthlySettlementGenerate(models.TransientModel):
                     ("partner_id", "in", [partner.id for partner in jobs]),
                     ("period_end", "in", list({end for _start, end in jobs.values()})),
                     ("superseded_by_id", "=", False),
+                    ("statement_type", "=", self._statement_type()),
                 ]
             )
         }

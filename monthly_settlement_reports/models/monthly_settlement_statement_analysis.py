@@ -113,4 +113,4 @@ class MonthlySettlementStatementAnalysis(models.Model):
 
     @api.model
     def _where(self):
-        return SQL("WHERE s.superseded_by_id IS NULL")
+        return SQL("WHERE s.superseded_by_id IS NULL AND s.statement_type = 'account'")

@@ -2,3 +2,10 @@ from . import monthly_settlement_demo
 from . import res_company
 from . import res_config_settings
 from . import sale_order
+from . import res_partner
+from . import monthly_settlement_statement_detail
+from . import monthly_settlement_delivery_engine
+from . import monthly_settlement_engine
+from . import monthly_settlement_statement
+from . import sale_order_delivery
+from . import account_move

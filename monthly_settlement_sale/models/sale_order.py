@@ -123,7 +123,7 @@ class SaleOrder(models.Model):
             lambda order: (
                 order.state in ("draft", "sent")
                 and order.company_id.settlement_credit_control != "off"
-                and order.partner_id.commercial_partner_id.settlement_mode == "monthly"
+                and order.partner_id.commercial_partner_id.settlement_is_monthly
             )
         )
         # Odoo computes them without dependencies: read them fresh, as orders confirmed in

@@ -1,1 +1,3 @@
 from . import test_credit_control
+from . import test_delivery_statement
+from . import test_delivery_concurrent_generation

@@ -3,17 +3,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tests.common import freeze_time
 
-from odoo.addons.monthly_settlement.tests.common import MonthlySettlementCommon
+from .common import SaleSettlementCommon
 
 
 @tagged("post_install", "-at_install")
-class TestCreditControl(MonthlySettlementCommon):
+class TestCreditControl(SaleSettlementCommon):
     """customer_25 (monthly) has a credit limit of 10,000: it owes 6,000 on an invoice and
     has a confirmed order of 3,000 not invoiced yet, so an order above 1,000 takes it over."""
-
-    @classmethod
-    def get_default_groups(cls):
-        return super().get_default_groups() | cls.env.ref("sales_team.group_sale_manager")
 
     @classmethod
     def setUpClass(cls):

@@ -1,1 +1,2 @@
 from . import monthly_settlement_credit_override
+from . import monthly_settlement_generate

@@ -1,0 +1,67 @@
+from odoo import fields, models
+from odoo.tools import format_amount
+
+
+class MonthlySettlementStatementLine(models.Model):
+    _inherit = "monthly.settlement.statement.line"
+
+    line_type = fields.Selection(selection_add=[("delivery", "Delivery")], ondelete={"delivery": "cascade"})
+
+
+class MonthlySettlementStatementDetail(models.Model):
+    """On a delivery statement, a product line is a delivered sale order line not invoiced yet:
+    ``quantity`` is what was delivered and not invoiced at generation (negative for a return
+    after invoicing), invoiced as it stands when the customer confirms, unless disputed."""
+
+    _inherit = "monthly.settlement.statement.detail"
+
+    sale_line_id = fields.Many2one(
+        "sale.order.line", string="Sale Order Line", readonly=True, ondelete="restrict", index="btree_not_null"
+    )
+    held_sale_line_id = fields.Many2one(
+        "sale.order.line",
+        string="Held Sale Order Line",
+        readonly=True,
+        ondelete="restrict",
+        help="The sale order line while this open delivery statement holds it: a delivered line is on "
+        "at most one open delivery statement, and is invoiced only through it meanwhile.",
+    )
+    delivery_date = fields.Date(readonly=True)
+    is_invoiced = fields.Boolean(string="Invoiced", readonly=True)
+    is_disputed = fields.Boolean(string="Disputed", readonly=True)
+    disputed_quantity = fields.Float(
+        string="Quantity Claimed", digits="Product Unit", readonly=True, help="The quantity the customer says it got."
+    )
+    disputed_price_unit = fields.Float(
+        string="Price Claimed", digits="Product Price", readonly=True, help="The unit price the customer expects."
+    )
+    dispute_comment = fields.Text(string="Customer's Comment", readonly=True)
+
+    _one_open_statement_per_sale_line = models.Constraint(
+        "UNIQUE (held_sale_line_id)",
+        "This delivered sale order line is already on another open delivery statement.",
+    )
+
+    def _dispute_summary(self, quantity, price_unit, comment):
+        """What the customer says of this product line, in a sentence for the chatter and the line."""
+        self.ensure_one()
+        parts = [self.product_id.display_name or self.name or ""]
+        if quantity is not None:
+            parts.append(
+                self.env._(
+                    "quantity %(quantity)s, not %(ours)s",
+                    quantity=f"{quantity:g}",
+                    ours=f"{self.quantity:g}",
+                )
+            )
+        if price_unit is not None:
+            parts.append(
+                self.env._(
+                    "unit price %(price)s, not %(ours)s",
+                    price=format_amount(self.env, price_unit, self.currency_id),
+                    ours=format_amount(self.env, self.price_unit, self.currency_id),
+                )
+            )
+        if comment:
+            parts.append(comment)
+        return ": ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]
