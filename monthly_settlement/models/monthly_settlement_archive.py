@@ -571,7 +571,7 @@ class MonthlySettlementStatementLine(models.Model):
     _name = "monthly.settlement.statement.line"
     _inherit = ["monthly.settlement.statement.line", "monthly.settlement.statement.archive.detail"]
     _statement_content_field = "line_ids"
-    _answer_fields = frozenset({"is_disputed", "dispute_comment"})
+    _fields_moving_after_sending = frozenset({"is_disputed", "dispute_comment"})
 
 
 class MonthlySettlementStatementAgeing(models.Model):

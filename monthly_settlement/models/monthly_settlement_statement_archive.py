@@ -601,13 +601,14 @@ class MonthlySettlementStatementArchiveDetail(models.AbstractModel):
 
     _name = "monthly.settlement.statement.archive.detail"
     _description = "Statement Content"
-    # The statement's one2many these records belong to, and what the customer's answer may change.
+    # The statement's one2many these records belong to, and the fields that still move once it is
+    # sent: the customer's answer and what follows from it (invoicing confirmed deliveries).
     _statement_content_field = None
-    _answer_fields = frozenset()
+    _fields_moving_after_sending = frozenset()
 
-    def _check_statement_content(self, statements, changing_answer_only=False):
+    def _check_statement_content(self, statements, only_moving_fields=False):
         statements._check_not_archived()
-        if not changing_answer_only:
+        if not only_moving_fields:
             statements._check_content_unchanged({self._statement_content_field})
 
     @api.model_create_multi
@@ -617,7 +618,9 @@ class MonthlySettlementStatementArchiveDetail(models.AbstractModel):
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_statement_content(self.statement_id, changing_answer_only=vals.keys() <= self._answer_fields)
+        self._check_statement_content(
+            self.statement_id, only_moving_fields=vals.keys() <= self._fields_moving_after_sending
+        )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -14,6 +14,16 @@ class MonthlySettlementStatementDetail(models.Model):
     after invoicing), invoiced as it stands when the customer confirms, unless disputed."""
 
     _inherit = "monthly.settlement.statement.detail"
+    _fields_moving_after_sending = frozenset(
+        {
+            "is_disputed",
+            "disputed_quantity",
+            "disputed_price_unit",
+            "dispute_comment",
+            "is_invoiced",
+            "held_sale_line_id",
+        }
+    )
 
     sale_line_id = fields.Many2one(
         "sale.order.line", string="Sale Order Line", readonly=True, ondelete="restrict", index="btree_not_null"
