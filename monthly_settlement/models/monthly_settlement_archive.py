@@ -242,7 +242,8 @@ class MonthlySettlementRetentionRule(models.Model):
             if rule.years < DEFAULT_RETENTION_YEARS:
                 raise ValidationError(
                     self.env._(
-                        "Statements are kept at least %(years)s years (the appendix's periods are minimums).",
+                        "Statements and confirmation letters are kept at least %(years)s years (the appendix's "
+                        "periods are minimums).",
                         years=DEFAULT_RETENTION_YEARS,
                     )
                 )

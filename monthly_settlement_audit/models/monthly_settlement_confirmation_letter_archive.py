@@ -75,7 +75,8 @@ class MonthlySettlementConfirmationLetter(models.Model):
             "balance": {
                 "balance": amount(letter.balance),
                 "by_currency": {
-                    key: float_repr(value or 0.0, 6) for key, value in sorted((letter.currency_balance_data or {}).items())
+                    key: float_repr(value or 0.0, 6)
+                    for key, value in sorted((letter.currency_balance_data or {}).items())
                 },
             },
             "sending": {

@@ -61,7 +61,9 @@ class TestLetterArchive(ArchiveCommon, WebClientCase):
         east.sudo()._record_reply(True, name="周丽", ip="203.0.113.7")
         north.sudo()._record_reply(False, amount="650", comment="少一张贷项通知单", name="王芳", ip="198.51.100.9")
         (deemed | silent)._close_overdue(today=date(2026, 12, 21))
-        self.assertEqual((east | north | deemed | silent).mapped("state"), ["answered", "answered", "deemed", "no_reply"])
+        self.assertEqual(
+            (east | north | deemed | silent).mapped("state"), ["answered", "answered", "deemed", "no_reply"]
+        )
         return east, north, deemed, silent
 
     def _run_letter_cron(self):
@@ -89,7 +91,8 @@ class TestLetterArchive(ArchiveCommon, WebClientCase):
         for entry in entries:
             self.assertEqual(entry.previous_hash, previous, f"entry {entry.sequence} follows the one before it")
             self.assertEqual(
-                entry.chain_hash, sha(entry.previous_hash + entry.content_hash + "".join(entry.file_ids.mapped("sha256")))
+                entry.chain_hash,
+                sha(entry.previous_hash + entry.content_hash + "".join(entry.file_ids.mapped("sha256"))),
             )
             previous = entry.chain_hash
         for letter in letters:
