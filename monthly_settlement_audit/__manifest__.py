@@ -23,6 +23,8 @@
         "views/monthly_settlement_confirmation_letter_portal_templates.xml",
         "wizards/monthly_settlement_confirmation_letter_issue_views.xml",
         "views/monthly_settlement_audit_menus.xml",
+        "data/monthly_settlement_confirmation_letter_archive_data.xml",
+        "views/monthly_settlement_confirmation_letter_archive_views.xml",
     ],
     "auto_install": True,
 }

@@ -14,7 +14,10 @@ from .monthly_settlement_statement_archive import ARCHIVING, DESTROYING, GENESIS
 # 会计档案管理办法 appendix: 银行对账单 and 银行存款余额调节表, the items closest to customer
 # statements, are kept 10 years; the appendix's periods are minimums (Art. 15).
 DEFAULT_RETENTION_YEARS = 10
-DOCUMENT_TYPES = [("statement", "Customer statements")]
+# The document types of the archive; each is a model inheriting monthly.settlement.archived.document
+# (confirmation letters: in monthly_settlement_audit). Letters are not in the appendix either: the
+# same 10 years, the period of audit working papers too.
+DOCUMENT_TYPES = [("statement", "Customer statements"), ("confirmation_letter", "Balance confirmation letters")]
 # Keeps the archive: prepares and executes destruction lists (see readme/CONFIGURE.md).
 ARCHIVIST_GROUP = "monthly_settlement.group_settlement_archivist"
 
@@ -28,18 +31,18 @@ class MonthlySettlementArchiveRecord(models.AbstractModel):
 
     def write(self, vals):
         if not self.env.context.get(DESTROYING):
-            raise UserError(self.env._("Archive entries are written once, when a statement is archived."))
+            raise UserError(self.env._("Archive entries are written once, when a document is archived."))
         return super().write(vals)
 
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.context.get(ARCHIVING):
-            raise UserError(self.env._("Archive entries are made by archiving statements."))
+            raise UserError(self.env._("Archive entries are made by archiving documents."))
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
-        raise UserError(self.env._("Archive entries are never deleted: destroyed statements keep theirs."))
+        raise UserError(self.env._("Archive entries are never deleted: destroyed documents keep theirs."))
 
 
 class MonthlySettlementArchiveEntry(models.Model):
@@ -59,9 +62,14 @@ class MonthlySettlementArchiveEntry(models.Model):
     statement_id = fields.Many2one(
         "monthly.settlement.statement", readonly=True, ondelete="set null", index="btree_not_null"
     )
-    statement_name = fields.Char(string="Statement Number", readonly=True)
+    # Any archived document (see monthly.settlement.archived.document): statements also keep
+    # statement_id, other types (confirmation letters) only their model and id.
+    res_model = fields.Char(string="Document Model", readonly=True, index=True)
+    res_id = fields.Many2oneReference(string="Document ID", model_field="res_model", readonly=True)
+    document_type = fields.Selection(DOCUMENT_TYPES, readonly=True, default="statement")
+    statement_name = fields.Char(string="Document Number", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True, ondelete="set null")
-    period_end = fields.Date(string="Statement Date", readonly=True)
+    period_end = fields.Date(string="Document Date", readonly=True)
     archive_date = fields.Datetime(string="Archived on", readonly=True)
     archive_uid = fields.Many2one("res.users", string="Archived by", readonly=True, ondelete="set null")
     retention_until = fields.Date(string="Retained Until", readonly=True)
@@ -77,6 +85,7 @@ class MonthlySettlementArchiveEntry(models.Model):
         "UNIQUE (company_id, sequence)", "Each position of a company's archive chain is taken once."
     )
     _unique_statement = models.Constraint("UNIQUE (statement_id)", "A statement is archived once.")
+    _unique_document = models.UniqueIndex("(res_model, res_id) WHERE res_model IS NOT NULL")
 
     @api.model
     def _chain_hash(self, previous_hash, content_hash, file_hashes):
@@ -145,23 +154,32 @@ class MonthlySettlementArchiveEntry(models.Model):
             grouped[company_id].append(sequence)
         return grouped
 
+    def _archived_document(self):
+        """The archived document of this entry (superuser), empty once it no longer exists."""
+        self.ensure_one()
+        if self.res_model and self.res_model in self.env:
+            return self.env[self.res_model].sudo().browse(self.res_id).exists()
+        return self.sudo().statement_id
+
     def _verify_content_and_files(self):
-        """This entry's statement and files against the hashes recorded when it was archived."""
+        """This entry's document and files against the hashes recorded when it was archived."""
         self.ensure_one()
         problems = []
         if self.destruction_id:
             return problems  # destroyed by an approved list: only its chain link remains to check
-        statement = self.statement_id
-        if not statement:
+        document = self._archived_document()
+        if not document:
             return [
                 self.env._(
-                    "%(entry)s: the statement no longer exists: deleted outside the application.", entry=self._label()
+                    "%(entry)s: the archived document no longer exists: deleted outside the application.",
+                    entry=self._label(),
                 )
             ]
-        if sha256_hex(statement._archive_canonical_content()) != self.content_hash:
+        if sha256_hex(document._archive_canonical_content()) != self.content_hash:
             problems.append(
                 self.env._(
-                    "%(entry)s: its content (figures, lines, ageing, trail or answer) changed.", entry=self._label()
+                    "%(entry)s: its content (figures, lines, ageing, trail or answer) changed.",
+                    entry=self._label(),
                 )
             )
         for archived_file in self.file_ids:
@@ -224,7 +242,8 @@ class MonthlySettlementRetentionRule(models.Model):
             if rule.years < DEFAULT_RETENTION_YEARS:
                 raise ValidationError(
                     self.env._(
-                        "Statements are kept at least %(years)s years (the appendix's periods are minimums).",
+                        "Statements and confirmation letters are kept at least %(years)s years (the appendix's "
+                        "periods are minimums).",
                         years=DEFAULT_RETENTION_YEARS,
                     )
                 )
@@ -280,18 +299,20 @@ class MonthlySettlementArchiveCheck(models.Model):
             )
 
     @api.model
-    def _run(self, company, statements=None):
-        """Verify the chain of ``company`` (or only ``statements``) and record the result."""
+    def _run(self, company, documents=None):
+        """Verify the chain of ``company`` (or only the archived ``documents``, of any type) and
+        record the result."""
         check_settlement_group(self.env, "auditor")
         Entry = self.env["monthly.settlement.archive.entry"].sudo()
-        if statements is None:
+        if documents is None:
             entries = Entry.search([("company_id", "=", company.id)])
         else:
-            entries = statements.sudo().archive_entry_id
+            entries = documents.sudo().archive_entry_id
+        statements = documents if documents is not None and documents._name == "monthly.settlement.statement" else None
         problems = entries._verify()
         lines = [problem for entry in entries for problem in problems.get(entry.id, [])]
         last = entries[-1:]
-        if statements is None:
+        if documents is None:
             lines += self._chain_end_problems(company, last)
         result = "\n".join(lines) or self.env._(
             "All %(count)s archive entries are intact: contents, files and chain links match.", count=len(entries)
@@ -301,7 +322,7 @@ class MonthlySettlementArchiveCheck(models.Model):
             .create(
                 {
                     "company_id": company.id,
-                    "scope": "chain" if statements is None else "statements",
+                    "scope": "chain" if documents is None else "statements",
                     "statement_ids": [fields.Command.set(statements.ids if statements else [])],
                     "broken_statement_ids": [
                         fields.Command.set(entries.filtered(lambda entry: entry.id in problems).statement_id.ids)
@@ -452,50 +473,56 @@ class MonthlySettlementArchiveDestruction(models.Model):
             raise UserError(self.env._("Approved and executed destruction lists are kept."))
 
     def action_propose(self):
-        """Fill the list with the company's archived statements past retention, settled and not on another list."""
+        """Fill the list with the company's archived documents (statements, letters) past retention,
+        free of holds and not on another list."""
         self._check_archivist()
         self._check_list_state("draft")
+        Entry = self.env["monthly.settlement.archive.entry"].sudo()
         for destruction in self:
-            candidates = (
-                self.env["monthly.settlement.statement"]
-                .sudo()
-                .search(
-                    [
-                        ("company_id", "=", destruction.company_id.id),
-                        ("archive_entry_id", "!=", False),
-                        ("retention_until", "<", destruction.date),
-                    ],
-                    order="period_end, id",
-                )
+            entries = Entry.search(
+                [
+                    ("company_id", "=", destruction.company_id.id),
+                    ("destruction_id", "=", False),
+                    ("retention_until", "<", destruction.date),
+                ],
+                order="period_end, sequence",
             )
             listed = (
                 self.env["monthly.settlement.archive.destruction.line"]
                 .sudo()
-                .search([("statement_id", "in", candidates.ids), ("destruction_id.state", "!=", "destroyed")])
+                .search([("entry_id", "in", entries.ids), ("destruction_id.state", "!=", "destroyed")])
             )
-            candidates -= listed.statement_id
-            holds = candidates._destruction_holds(today=destruction.date)
+            entries -= listed.entry_id
+            documents = {entry: entry._archived_document() for entry in entries}
+            holds = set()
+            for model in {document._name for document in documents.values() if document}:
+                of_model = (
+                    self.env[model]
+                    .sudo()
+                    .browse([document.id for document in documents.values() if document._name == model])
+                )
+                holds |= {(model, document_id) for document_id in of_model._destruction_holds(today=destruction.date)}
             destruction.line_ids.sudo().unlink()
-            destruction.sudo().write(
-                {
-                    "line_ids": [
-                        fields.Command.create(
-                            {
-                                "statement_id": statement.id,
-                                "entry_id": statement.archive_entry_id.id,
-                                "statement_name": statement.display_name,
-                                "partner_name": statement.partner_id.display_name,
-                                "period_end": statement.period_end,
-                                "closing_balance": statement.closing_balance,
-                                "currency_id": statement.currency_id.id,
-                                "retention_until": statement.retention_until,
-                            }
-                        )
-                        for statement in candidates
-                        if statement.id not in holds
-                    ]
-                }
-            )
+            lines = []
+            for entry, document in documents.items():
+                if not document or (document._name, document.id) in holds:
+                    continue
+                amount, currency = document._archive_amount()
+                lines.append(
+                    fields.Command.create(
+                        {
+                            "statement_id": entry.statement_id.id,
+                            "entry_id": entry.id,
+                            "statement_name": document.display_name,
+                            "partner_name": document.partner_id.display_name,
+                            "period_end": entry.period_end,
+                            "closing_balance": amount,
+                            "currency_id": currency.id,
+                            "retention_until": entry.retention_until,
+                        }
+                    )
+                )
+            destruction.sudo().write({"line_ids": lines})
         return True
 
     def action_approve(self):
@@ -515,19 +542,20 @@ class MonthlySettlementArchiveDestruction(models.Model):
         self._check_archivist()
         self._check_list_state("approved")
         for destruction in self:
-            statements = destruction.line_ids.statement_id.sudo()
-            statements._check_destroyable()
-            entries = statements.archive_entry_id
+            entries = destruction.line_ids.entry_id.sudo()
+            documents = [entry._archived_document() for entry in entries]
+            for document in documents:
+                document._check_destroyable()
             entries.with_context(**{DESTROYING: destruction.id}).write({"destruction_id": destruction.id})
-            # Their attachments (the archived files among them) and what was sent go with them.
-            statements.sending_ids.with_context(**{DESTROYING: destruction.id}).unlink()
-            statements.with_context(**{DESTROYING: destruction.id}).unlink()
+            # Their files (the archived ones among them) go with them.
+            for document in documents:
+                document.with_context(**{DESTROYING: destruction.id})._destroy_archived()
             destruction.sudo().write(
                 {"state": "destroyed", "destroy_uid": self.env.uid, "destroy_date": fields.Datetime.now()}
             )
             destruction.message_post(
                 body=self.env._(
-                    "%(count)s statements and their files destroyed; their archive entries remain in the chain.",
+                    "%(count)s documents and their files destroyed; their archive entries remain in the chain.",
                     count=len(entries),
                 )
             )
@@ -558,7 +586,7 @@ class MonthlySettlementArchiveDestructionLine(models.Model):
     statement_id = fields.Many2one("monthly.settlement.statement", ondelete="set null", index="btree_not_null")
     entry_id = fields.Many2one("monthly.settlement.archive.entry", string="Archive Entry", ondelete="restrict")
     archive_number = fields.Char(related="entry_id.name")
-    statement_name = fields.Char(string="Statement Number")
+    statement_name = fields.Char(string="Document Number")
     partner_name = fields.Char(string="Customer")
     period_end = fields.Date(string="Statement Date")
     closing_balance = fields.Monetary()

@@ -52,11 +52,21 @@ def safe_file_name(name):
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]+', "-", name or "").strip() or "-"
 
 
-class MonthlySettlementStatementArchive(models.AbstractModel):
-    """Part of monthly.settlement.statement, which inherits it: its archive, kept apart."""
+class MonthlySettlementArchivedDocument(models.AbstractModel):
+    """Any document kept in the archive (会计档案): statements here, confirmation letters in the
+    audit module. One definition of archiving into the company's chain, freezing, retention,
+    destruction holds and integrity; a document model inheriting it gives its type, date, content
+    (``_archive_canonical_content``), files (``_get_archive_attachments``) and which of its
+    records are ready (``_archive_ready``, ``_archive_pending_domain``)."""
 
-    _name = "monthly.settlement.statement.archive"
-    _description = "Customer Statement Archive"
+    _name = "monthly.settlement.archived.document"
+    _description = "Archived Document"
+    # Retention rule type of the documents (a value of monthly.settlement.retention.rule.document_type).
+    _archive_document_type = None
+    # The document's date: its fiscal year starts the retention period; the chain follows it.
+    _archive_date_field = None
+    # Bookkeeping fields that may still change once archived.
+    _archive_writable_fields = frozenset()
 
     archive_entry_id = fields.Many2one(
         "monthly.settlement.archive.entry",
@@ -70,8 +80,8 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
         related="archive_entry_id.retention_until",
         store=True,
         string="Retained Until",
-        help="Last day of the retention period (counted from the day after the end of the statement's "
-        "fiscal year): the statement cannot be destroyed before the next day, and then only through "
+        help="Last day of the retention period (counted from the day after the end of the document's "
+        "fiscal year): the document cannot be destroyed before the next day, and then only through "
         "an approved destruction list.",
     )
     archive_file_ids = fields.One2many(related="archive_entry_id.file_ids", string="Archived Files")
@@ -83,7 +93,7 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def write(self, vals):
-        if vals.keys() - ARCHIVE_WRITABLE_FIELDS and not self.env.context.get(ARCHIVING):
+        if vals.keys() - self._archive_writable_fields and not self.env.context.get(ARCHIVING):
             self._check_not_archived()
         return super().write(vals)
 
@@ -92,48 +102,280 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
         if archived:
             raise UserError(
                 self.env._(
-                    "Statement %(statement)s is archived (archive number %(number)s): it can no longer be "
-                    "changed by anyone.",
-                    statement=archived[0].display_name,
+                    "%(document)s is archived (archive number %(number)s): it can no longer be changed by anyone.",
+                    document=archived[0].display_name,
                     number=archived[0].archive_number,
                 )
             )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_archived_only_by_destruction(self):
-        destruction = self.env.context.get(DESTROYING)
         archived = self.filtered("archive_entry_id")
         if not archived:
             return
-        if not destruction:
-            statement = archived[0]
+        if not self.env.context.get(DESTROYING):
+            document = archived[0]
             raise UserError(
                 self.env._(
-                    "Statement %(statement)s is archived and kept until %(date)s: it can only be destroyed "
-                    "after that day, through an approved destruction list.",
-                    statement=statement.display_name,
-                    date=statement.retention_until,
+                    "%(document)s is archived and kept until %(date)s: it can only be destroyed after that day, "
+                    "through an approved destruction list.",
+                    document=document.display_name,
+                    date=document.retention_until,
                 )
             )
         archived._check_destroyable()
 
     def _check_destroyable(self, today=None):
-        """Refuse unless every statement's retention period is over and its receivables are settled."""
+        """Refuse unless every document may be destroyed (see `_destruction_holds`)."""
         problems = self._destruction_holds(today=today)
         if problems:
             raise UserError("\n".join(problems.values()))
 
     def _destruction_holds(self, today=None):
-        """{statement id: why it may not be destroyed yet} (retention running, receivables open)."""
+        """{document id: why it may not be destroyed yet}: here, its retention period still running."""
         today = today or fields.Date.context_today(self)
-        holds = {}
-        for statement in self:
-            if statement.retention_until and statement.retention_until >= today:
-                holds[statement.id] = self.env._(
-                    "Statement %(statement)s is kept until %(date)s: it cannot be destroyed before the next day.",
-                    statement=statement.display_name,
-                    date=statement.retention_until,
+        return {
+            document.id: self.env._(
+                "%(document)s is kept until %(date)s: it cannot be destroyed before the next day.",
+                document=document.display_name,
+                date=document.retention_until,
+            )
+            for document in self
+            if document.retention_until and document.retention_until >= today
+        }
+
+    def _destroy_archived(self):
+        """The last step of an approved destruction list: the documents and their files go (their
+        archive entries stay in the chain)."""
+        self.with_context(**{DESTROYING: self.env.context.get(DESTROYING, True)}).unlink()
+
+    # ------------------------------------------------------------------
+    # Archiving
+    # ------------------------------------------------------------------
+
+    def _archive_ready(self):
+        """The documents among these that are to be archived (not yet archived)."""
+        return self.filtered(lambda document: not document.archive_entry_id)
+
+    @api.model
+    def _archive_pending_domain(self, company):
+        return [("company_id", "=", company.id), ("archive_entry_id", "=", False)]
+
+    def _archive(self):
+        """Archive the documents among these that are ready, one company at a time under the
+        company's lock, so that two runs (of any document type) never fork a company's chain.
+
+        :return: (documents archived now, documents left to another run working meanwhile)
+        """
+        documents = self._archive_ready()
+        archived = left = self.browse()
+        for company, company_documents in documents.grouped("company_id").items():
+            cr = self.env.cr
+            cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ARCHIVE_LOCK_KEY, company.id])
+            if not cr.fetchone()[0]:
+                left |= company_documents
+                continue
+            try:
+                with cr.savepoint():
+                    archived |= company_documents.with_company(company)._archive_in_chain()
+                    self.env.flush_all()
+            except (psycopg2.IntegrityError, psycopg2.errors.SerializationFailure):
+                # Another run archived (some of) them after this transaction's snapshot was taken:
+                # what it did stands, and the next run finds what is left.
+                self.env.invalidate_all()
+                left |= company_documents
+        if left:
+            _logger.info("%s %s left to another archiving run working meanwhile", len(left), self._name)
+        return archived, left
+
+    def _archive_in_chain(self):
+        """Hash and chain the documents of one company (its lock held)."""
+        Entry = self.env["monthly.settlement.archive.entry"].sudo()
+        company = self.company_id
+        last = Entry.search([("company_id", "=", company.id)], order="sequence desc", limit=1)
+        position, previous_hash = (last.sequence, last.chain_hash) if last else (0, GENESIS_HASH)
+        archived = self.browse()
+        now = fields.Datetime.now()
+        for document in self.sorted(lambda document: (document[document._archive_date_field], document.id)):
+            position += 1
+            files = [
+                {"name": attachment.name, "attachment_id": attachment.id, "sha256": sha256_hex(attachment.raw)}
+                for attachment in document._get_archive_attachments()
+            ]
+            content_hash = sha256_hex(document._archive_canonical_content())
+            chain_hash = Entry._chain_hash(previous_hash, content_hash, [file["sha256"] for file in files])
+            entry = Entry.with_context(**{ARCHIVING: True}).create(
+                {
+                    **document._archive_entry_values(),
+                    "name": Entry._archive_number(now, position),
+                    "sequence": position,
+                    "company_id": company.id,
+                    "archive_date": now,
+                    "archive_uid": self.env.uid,
+                    "content_hash": content_hash,
+                    "previous_hash": previous_hash,
+                    "chain_hash": chain_hash,
+                    "file_ids": [fields.Command.create(file) for file in files],
+                }
+            )
+            document.sudo().with_context(**{ARCHIVING: True}).write({"archive_entry_id": entry.id})
+            previous_hash = chain_hash
+            archived |= document
+        return archived
+
+    def _archive_entry_values(self):
+        """What the archive entry records of the document besides hashes (it outlives the document)."""
+        self.ensure_one()
+        document_date = self[self._archive_date_field]
+        return {
+            "res_model": self._name,
+            "res_id": self.id,
+            "document_type": self._archive_document_type,
+            "statement_name": self.display_name,
+            "partner_id": self.partner_id.id,
+            "period_end": document_date,
+            "retention_until": self._archive_retention_until(),
+        }
+
+    def _archive_retention_until(self):
+        """Last day of the retention period: the period counts from the first day after the end of
+        the fiscal year the document's date falls in (会计档案管理办法 Art. 14)."""
+        self.ensure_one()
+        company = self.company_id
+        _start, year_end = date_utils.get_fiscal_year(
+            self[self._archive_date_field], day=company.fiscalyear_last_day, month=int(company.fiscalyear_last_month)
+        )
+        years = self.env["monthly.settlement.retention.rule"]._retention_years(company, self._archive_document_type)
+        return date_utils.get_fiscal_year(
+            year_end + relativedelta(years=years),
+            day=company.fiscalyear_last_day,
+            month=int(company.fiscalyear_last_month),
+        )[1]
+
+    def _get_archive_attachments(self):
+        """The files frozen and hashed with the document, in the order they are chained."""
+        return self.env["ir.attachment"]
+
+    def _archive_canonical_content(self):
+        """The document's content as a canonical string (JSON with sorted keys), hashed into the chain."""
+        raise NotImplementedError
+
+    def _archive_amount(self):
+        """(amount, currency) shown for the document on a destruction list."""
+        raise NotImplementedError
+
+    @api.model
+    def _cron_archive(self):
+        """Archive the documents ready, company by company, in batches committed one by one (a run
+        cut short goes on the next day). False when the run was cut short."""
+        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
+            pending = self.with_company(company).search(
+                self._archive_pending_domain(company), order=f"{self._archive_date_field}, id"
+            )
+            done = process_in_batches(self.env, pending, ARCHIVE_BATCH_SIZE, lambda batch: batch._archive())
+            _logger.info("Archive of %s: %s %s to archive", company.name, len(pending), self._name)
+            if not done:
+                return False
+        return True
+
+    # ------------------------------------------------------------------
+    # Integrity
+    # ------------------------------------------------------------------
+
+    def _integrity_problems(self):
+        """{document id: [problem]} of the archived documents among these whose content, files or
+        chain link no longer match what was archived (no key: intact or not archived)."""
+        entries = self.sudo().archive_entry_id
+        problems = entries._verify()
+        result = {}
+        for entry in entries:
+            document = entry._archived_document()
+            if problems.get(entry.id) and document:
+                result[document.id] = problems[entry.id]
+        return result
+
+    # ------------------------------------------------------------------
+    # Packages
+    # ------------------------------------------------------------------
+
+    def _archive_folder_name(self):
+        """The document's folder in packages, after its archive number."""
+        self.ensure_one()
+        return self.display_name
+
+    def _archive_files(self):
+        """{path: bytes} of the archived files of these documents, one folder per document."""
+        files = {}
+        for document in self.sudo():
+            folder = safe_file_name(f"{document.archive_number}_{document._archive_folder_name()}")
+            for archived_file in document.archive_entry_id.file_ids:
+                files[f"{folder}/{safe_file_name(archived_file.name)}"] = archived_file.attachment_id.raw or b""
+        return files
+
+    def _archive_index(self):
+        """Header and rows of the archive index of these documents (CSV, and XLSX in the audit pack)."""
+        raise NotImplementedError
+
+    def _archive_index_entry_header(self):
+        """The last columns of every archive index: the archive entry's dates and hashes."""
+        return [
+            self.env._("Archived on"),
+            self.env._("Retained Until"),
+            self.env._("Content SHA-256"),
+            self.env._("Previous Chain SHA-256"),
+            self.env._("Chain SHA-256"),
+            self.env._("Files (name: SHA-256)"),
+        ]
+
+    def _archive_index_entry_row(self):
+        """This document's values of the columns of `_archive_index_entry_header`."""
+        self.ensure_one()
+        entry = self.sudo().archive_entry_id
+        return [
+            fields.Datetime.to_string(entry.archive_date),
+            entry.retention_until.isoformat(),
+            entry.content_hash,
+            entry.previous_hash,
+            entry.chain_hash,
+            "; ".join(f"{file.name}: {file.sha256}" for file in entry.file_ids),
+        ]
+
+    def _archive_index_csv(self):
+        header, rows = self._archive_index()
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return "\ufeff" + buffer.getvalue()  # with a BOM, so that Excel reads the Chinese as UTF-8
+
+    def _verify_archive(self):
+        """Verify these archived documents and show the result."""
+        check_settlement_group(self.env, "auditor")
+        not_archived = self.filtered(lambda document: not document.archive_entry_id)
+        if not_archived:
+            raise UserError(
+                self.env._(
+                    "%(document)s is not archived: there is nothing to verify yet.",
+                    document=not_archived[0].display_name,
                 )
+            )
+        check = self.env["monthly.settlement.archive.check"]._run(self.company_id[:1], documents=self)
+        return check._open_result()
+
+
+class MonthlySettlementStatementArchive(models.AbstractModel):
+    """Part of monthly.settlement.statement, which inherits it: its archive, kept apart."""
+
+    _name = "monthly.settlement.statement.archive"
+    _inherit = ["monthly.settlement.archived.document"]
+    _description = "Customer Statement Archive"
+    _archive_document_type = "statement"
+    _archive_date_field = "period_end"
+    _archive_writable_fields = ARCHIVE_WRITABLE_FIELDS
+
+    def _destruction_holds(self, today=None):
+        """Retention running, or receivables still open (the records of unsettled claims are kept)."""
+        holds = super()._destruction_holds(today=today)
         open_amounts = self._get_open_amounts()
         for statement in self:
             if statement.id not in holds and not statement.currency_id.is_zero(open_amounts.get(statement.id, 0.0)):
@@ -181,78 +423,36 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
             },
         }
 
-    def _archive(self):
-        """Archive the confirmed statements among these that are not archived yet, one company at a
-        time under a per-company lock, so that two runs never fork a company's chain.
-
-        :return: (statements archived now, statements left to another run working meanwhile)
-        """
-        statements = self.filtered(
-            lambda statement: (
-                statement.state in ARCHIVABLE_STATES
-                and not statement.archive_entry_id
-                and not statement.superseded_by_id
-            )
+    def _archive_ready(self):
+        return (
+            super()
+            ._archive_ready()
+            .filtered(lambda statement: statement.state in ARCHIVABLE_STATES and not statement.superseded_by_id)
         )
-        archived = left = self.browse()
-        for company, company_statements in statements.grouped("company_id").items():
-            cr = self.env.cr
-            cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [ARCHIVE_LOCK_KEY, company.id])
-            if not cr.fetchone()[0]:
-                left |= company_statements
-                continue
-            try:
-                with cr.savepoint():
-                    archived |= company_statements.with_company(company)._archive_in_chain()
-                    self.env.flush_all()
-            except (psycopg2.IntegrityError, psycopg2.errors.SerializationFailure):
-                # Another run archived (some of) them after this transaction's snapshot was taken:
-                # what it did stands, and the next run finds what is left.
-                self.env.invalidate_all()
-                left |= company_statements
-        if left:
-            _logger.info("%s statements left to another archiving run working meanwhile", len(left))
-        return archived, left
 
-    def _archive_in_chain(self):
-        """Render, hash and chain the statements of one company (its lock held)."""
-        Entry = self.env["monthly.settlement.archive.entry"].sudo()
-        company = self.company_id
-        last = Entry.search([("company_id", "=", company.id)], order="sequence desc", limit=1)
-        position, previous_hash = (last.sequence, last.chain_hash) if last else (0, GENESIS_HASH)
-        archived = self.browse()
-        now = fields.Datetime.now()
-        for statement in self.sorted(lambda statement: (statement.period_end, statement.id)):
-            position += 1
-            attachments = statement._get_archive_attachments()
-            files = [
-                {"name": attachment.name, "attachment_id": attachment.id, "sha256": sha256_hex(attachment.raw)}
-                for attachment in attachments
-            ]
-            content_hash = sha256_hex(statement._archive_canonical_content())
-            chain_hash = Entry._chain_hash(previous_hash, content_hash, [file["sha256"] for file in files])
-            entry = Entry.with_context(**{ARCHIVING: True}).create(
-                {
-                    "name": Entry._archive_number(now, position),
-                    "sequence": position,
-                    "company_id": company.id,
-                    "statement_id": statement.id,
-                    "statement_name": statement.display_name,
-                    "partner_id": statement.partner_id.id,
-                    "period_end": statement.period_end,
-                    "archive_date": now,
-                    "archive_uid": self.env.uid,
-                    "retention_until": statement._archive_retention_until(),
-                    "content_hash": content_hash,
-                    "previous_hash": previous_hash,
-                    "chain_hash": chain_hash,
-                    "file_ids": [fields.Command.create(file) for file in files],
-                }
-            )
-            statement.sudo().with_context(**{ARCHIVING: True}).write({"archive_entry_id": entry.id})
-            previous_hash = chain_hash
-            archived |= statement
-        return archived
+    @api.model
+    def _archive_pending_domain(self, company):
+        return [
+            *super()._archive_pending_domain(company),
+            ("state", "in", ARCHIVABLE_STATES),
+            ("superseded_by_id", "=", False),
+        ]
+
+    def _archive_entry_values(self):
+        return {**super()._archive_entry_values(), "statement_id": self.id}
+
+    def _archive_amount(self):
+        self.ensure_one()
+        return self.closing_balance, self.currency_id
+
+    def _archive_folder_name(self):
+        self.ensure_one()
+        return f"{self.name}_r{self.revision}"
+
+    def _destroy_archived(self):
+        """What was sent to the customer goes with the statement."""
+        self.sending_ids.with_context(**{DESTROYING: self.env.context.get(DESTROYING, True)}).unlink()
+        return super()._destroy_archived()
 
     def _get_archive_attachments(self):
         """The files frozen and hashed with the statement when it is archived, in the order they
@@ -287,37 +487,8 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
 
     @api.model
     def _cron_archive_statements(self):
-        """Daily: archive the confirmed and deemed-confirmed statements, company by company, in
-        batches committed one by one (a run cut short goes on the next day)."""
-        for company in self.env["res.company"].search([]):  # pylint: disable=no-search-all
-            pending = self.with_company(company).search(
-                [
-                    ("company_id", "=", company.id),
-                    ("state", "in", ARCHIVABLE_STATES),
-                    ("archive_entry_id", "=", False),
-                    ("superseded_by_id", "=", False),
-                ],
-                order="period_end, id",
-            )
-            done = process_in_batches(self.env, pending, ARCHIVE_BATCH_SIZE, lambda batch: batch._archive())
-            _logger.info("Archive of %s: %s statements to archive", company.name, len(pending))
-            if not done:
-                return
-
-    def _archive_retention_until(self):
-        """Last day of the retention period: the period counts from the first day after the end of
-        the fiscal year the statement date falls in (会计档案管理办法 Art. 14)."""
-        self.ensure_one()
-        company = self.company_id
-        _start, year_end = date_utils.get_fiscal_year(
-            self.period_end, day=company.fiscalyear_last_day, month=int(company.fiscalyear_last_month)
-        )
-        years = self.env["monthly.settlement.retention.rule"]._retention_years(company, "statement")
-        return date_utils.get_fiscal_year(
-            year_end + relativedelta(years=years),
-            day=company.fiscalyear_last_day,
-            month=int(company.fiscalyear_last_month),
-        )[1]
+        """Daily: archive the confirmed and deemed-confirmed statements (see `_cron_archive`)."""
+        self._cron_archive()
 
     # ------------------------------------------------------------------
     # Canonical content
@@ -431,30 +602,9 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
     # Integrity
     # ------------------------------------------------------------------
 
-    def _integrity_problems(self):
-        """{statement id: [problem]} of the archived statements among these whose content, files or
-        chain link no longer match what was archived (no key: intact or not archived)."""
-        entries = self.sudo().archive_entry_id
-        problems = entries._verify()
-        return {
-            entry.statement_id.id: problems[entry.id]
-            for entry in entries
-            if problems.get(entry.id) and entry.statement_id
-        }
-
     def action_verify_integrity(self):
         """Verify the selected archived statements and show the result."""
-        check_settlement_group(self.env, "auditor")
-        not_archived = self.filtered(lambda statement: not statement.archive_entry_id)
-        if not_archived:
-            raise UserError(
-                self.env._(
-                    "Statement %(statement)s is not archived: there is nothing to verify yet.",
-                    statement=not_archived[0].display_name,
-                )
-            )
-        check = self.env["monthly.settlement.archive.check"]._run(self.company_id[:1], statements=self)
-        return check._open_result()
+        return self._verify_archive()
 
     # ------------------------------------------------------------------
     # Packages: a customer's year, the auditors' pack
@@ -507,11 +657,7 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
         """{path: bytes} of the archived files of these statements (one folder per statement),
         a CSV index, ``extra_files`` and a SHA256SUMS manifest of all of them, which
         ``sha256sum -c SHA256SUMS`` verifies once extracted."""
-        files = {}
-        for statement in self.sudo():
-            folder = safe_file_name(f"{statement.archive_number}_{statement.name}_r{statement.revision}")
-            for archived_file in statement.archive_entry_id.file_ids:
-                files[f"{folder}/{safe_file_name(archived_file.name)}"] = archived_file.attachment_id.raw or b""
+        files = self._archive_files()
         files[self.env._("index.csv")] = self._archive_index_csv()
         files.update(extra_files or {})
         files["SHA256SUMS"] = "".join(f"{sha256_hex(content)}  {path}\n" for path, content in sorted(files.items()))
@@ -546,16 +692,11 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
             self.env._("Sent on"),
             self.env._("Answered on"),
             self.env._("Answered by"),
-            self.env._("Archived on"),
-            self.env._("Retained Until"),
-            self.env._("Content SHA-256"),
-            self.env._("Previous Chain SHA-256"),
-            self.env._("Chain SHA-256"),
-            self.env._("Files (name: SHA-256)"),
+            *self._archive_index_entry_header(),
         ]
         rows = []
         for statement in self.sudo():
-            entry, digits = statement.archive_entry_id, statement.currency_id.decimal_places
+            digits = statement.currency_id.decimal_places
             rows.append(
                 [
                     statement.archive_number,
@@ -575,23 +716,10 @@ class MonthlySettlementStatementArchive(models.AbstractModel):
                     fields.Datetime.to_string(statement.send_date) or "",
                     fields.Datetime.to_string(statement.answer_date) or "",
                     statement.confirm_name or "",
-                    fields.Datetime.to_string(statement.archive_date),
-                    statement.retention_until.isoformat(),
-                    entry.content_hash,
-                    entry.previous_hash,
-                    entry.chain_hash,
-                    "; ".join(f"{file.name}: {file.sha256}" for file in entry.file_ids),
+                    *statement._archive_index_entry_row(),
                 ]
             )
         return header, rows
-
-    def _archive_index_csv(self):
-        header, rows = self._archive_index()
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return "\ufeff" + buffer.getvalue()  # with a BOM, so that Excel reads the Chinese as UTF-8
 
 
 class MonthlySettlementStatementArchiveDetail(models.AbstractModel):

@@ -45,6 +45,23 @@ class ArchiveCommon(MonthlySettlementCommon):
         self.assertEqual(statement.state, "confirmed")
         return statement
 
+    def _flip_stored_byte(self, attachment):
+        """Flip one byte of the attachment's file in the filestore (put back after the test)."""
+        path = attachment._full_path(attachment.store_fname)
+        with open(path, "r+b") as stored:
+            stored.seek(10)
+            byte = stored.read(1)
+            stored.seek(10)
+            stored.write(bytes([byte[0] ^ 0xFF]))
+        self.addCleanup(self._restore_byte, path, byte)
+
+    @staticmethod
+    def _restore_byte(path, byte):
+        if os.path.exists(path):
+            with open(path, "r+b") as stored:
+                stored.seek(10)
+                stored.write(byte)
+
     def _archive(self, statements):
         archived, left = statements._archive()
         self.assertEqual((archived, left), (statements, statements.browse()))
@@ -154,13 +171,7 @@ class TestArchive(ArchiveCommon):
         )
         # 2. One byte of a stored archived file changed in the filestore.
         attachment = file_changed.archive_entry_id.file_ids.attachment_id[:1]
-        path = attachment._full_path(attachment.store_fname)
-        with open(path, "r+b") as stored:
-            stored.seek(10)
-            byte = stored.read(1)
-            stored.seek(10)
-            stored.write(bytes([byte[0] ^ 0xFF]))
-        self.addCleanup(self._restore_byte, path, byte)
+        self._flip_stored_byte(attachment)
         # 3. One archived statement deleted in SQL (what was sent to the customer first: the database
         # refuses to delete a statement whose sendings remain).
         self.env.cr.execute("DELETE FROM monthly_settlement_statement_sending WHERE statement_id = %s", [deleted.id])
@@ -181,13 +192,6 @@ class TestArchive(ArchiveCommon):
         self.assertEqual(check.broken_statement_ids, changed | file_changed)
         problems = (changed | file_changed)._integrity_problems()
         self.assertEqual(set(problems), {changed.id, file_changed.id})
-
-    @staticmethod
-    def _restore_byte(path, byte):
-        if os.path.exists(path):
-            with open(path, "r+b") as stored:
-                stored.seek(10)
-                stored.write(byte)
 
     def test_deleted_entry_breaks_the_chain(self):
         statements = self._confirmed(self.customer_25) | self._confirmed(self.customer_month_end)

@@ -2,3 +2,4 @@ from . import monthly_settlement_audit_sample
 from . import monthly_settlement_statement_access
 from . import monthly_settlement_confirmation_letter
 from . import monthly_settlement_confirmation_letter_attachment
+from . import monthly_settlement_confirmation_letter_archive

@@ -15,6 +15,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL, format_date
 
+from odoo.addons.monthly_settlement.models.monthly_settlement_statement_archive import DESTROYING
 from odoo.addons.monthly_settlement.tools.access import check_settlement_group
 
 LETTER_REPORT = "monthly_settlement_audit.action_report_confirmation_letter"
@@ -185,6 +186,8 @@ class MonthlySettlementConfirmationLetter(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
+        if self.env.context.get(DESTROYING):
+            return  # archived letters past retention, destroyed by an approved destruction list
         for letter in self:
             if letter.state != "draft":
                 raise UserError(

@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.exceptions import UserError
 
+from odoo.addons.monthly_settlement.models.monthly_settlement_statement_archive import DESTROYING
+
 # What makes an attachment another file, or another record's.
 CONTENT_FIELDS = {"raw", "datas", "db_datas", "res_model", "res_id"}
 
@@ -12,6 +14,8 @@ class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
     def _check_not_sent_letter_pdf(self):
+        if self.env.context.get(DESTROYING):
+            return  # destroyed with its letter by an approved destruction list
         letters = (
             self.env["monthly.settlement.confirmation.letter"]
             .sudo()

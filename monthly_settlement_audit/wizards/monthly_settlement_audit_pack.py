@@ -1,5 +1,6 @@
-"""Audit pack for external auditors: every archived statement of a period with its files, an XLSX
-and a CSV index, and a SHA256SUMS manifest that ``sha256sum -c SHA256SUMS`` verifies."""
+"""Audit pack for external auditors: every archived statement and confirmation letter of a period
+with its files, XLSX and CSV indexes, and a SHA256SUMS manifest that ``sha256sum -c SHA256SUMS``
+verifies."""
 
 import base64
 import io
@@ -23,6 +24,7 @@ class MonthlySettlementAuditPack(models.TransientModel):
     pack = fields.Binary(string="Audit Pack", readonly=True, attachment=False)
     pack_name = fields.Char(readonly=True)
     statement_count = fields.Integer(string="Statements", readonly=True)
+    letter_count = fields.Integer(string="Confirmation Letters", readonly=True)
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -42,14 +44,31 @@ class MonthlySettlementAuditPack(models.TransientModel):
             order="archive_number",
         )
 
+    def _letters(self):
+        """The archived confirmation letters whose balance date falls in the period."""
+        self.ensure_one()
+        return self.env["monthly.settlement.confirmation.letter"].search(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("archive_entry_id", "!=", False),
+                ("balance_date", ">=", self.date_from),
+                ("balance_date", "<=", self.date_to),
+            ],
+            order="archive_number",
+        )
+
     def action_build(self):
         """Build the ZIP and show it for download."""
         self.ensure_one()
         check_settlement_group(self.env, "auditor")
-        statements = self._statements()
-        if not statements:
-            raise UserError(self.env._("No archived statement has a statement date in this period."))
-        files = statements._archive_package(extra_files={self.env._("index.xlsx"): self._index_xlsx(statements)})
+        statements, letters = self._statements(), self._letters()
+        if not statements and not letters:
+            raise UserError(self.env._("No archived statement or confirmation letter has its date in this period."))
+        extra_files = {self.env._("index.xlsx"): self._index_xlsx(statements, letters)}
+        if letters:
+            extra_files.update(letters._archive_files())
+            extra_files[self.env._("letters.csv")] = letters._archive_index_csv()
+        files = statements._archive_package(extra_files=extra_files)
         name = self.env._(
             "Audit pack %(company)s %(date_from)s %(date_to)s.zip",
             company=safe_file_name(self.company_id.name),
@@ -61,6 +80,7 @@ class MonthlySettlementAuditPack(models.TransientModel):
                 "pack": base64.b64encode(statements._archive_zip(files)),
                 "pack_name": name,
                 "statement_count": len(statements),
+                "letter_count": len(letters),
             }
         )
         return {
@@ -72,16 +92,20 @@ class MonthlySettlementAuditPack(models.TransientModel):
         }
 
     @api.model
-    def _index_xlsx(self, statements):
-        """The archive index (the same columns as the CSV) as a workbook."""
-        header, rows = statements._archive_index()
+    def _index_xlsx(self, statements, letters=None):
+        """The archive indexes (the same columns as the CSVs) as a workbook: statements, then letters."""
         buffer = io.BytesIO()
         workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
-        sheet = workbook.add_worksheet(self.env._("Index"))
         bold = workbook.add_format({"bold": True, "bg_color": "#EEEEEE", "bottom": 1})
-        sheet.write_row(0, 0, header, bold)
-        for row_index, row in enumerate(rows, start=1):
-            sheet.write_row(row_index, 0, row)
-        sheet.freeze_panes(1, 0)
+        sheets = [(self.env._("Index"), statements)]
+        if letters:
+            sheets.append((self.env._("Confirmation Letters"), letters))
+        for title, documents in sheets:
+            header, rows = documents._archive_index()
+            sheet = workbook.add_worksheet(title)
+            sheet.write_row(0, 0, header, bold)
+            for row_index, row in enumerate(rows, start=1):
+                sheet.write_row(row_index, 0, row)
+            sheet.freeze_panes(1, 0)
         workbook.close()
         return buffer.getvalue()
