@@ -241,13 +241,13 @@ class TestLetterArchive(ArchiveCommon, WebClientCase):
             with zipfile.ZipFile(io.BytesIO(base64.b64decode(wizard.pack))) as archive:
                 archive.extractall(folder)
                 names = archive.namelist()
-            # The statement's PDF and XLSX, the two letters' PDFs, three indexes, the manifest.
-            self.assertEqual(len(names), 8, names)
+            # The statement's PDF and XLSX as sent and final, the two letters' PDFs, three indexes, the manifest.
+            self.assertEqual(len(names), 10, names)
             result = subprocess.run(
                 ["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True, check=False
             )
             self.assertEqual(result.returncode, 0, result.stdout + result.stderr)
-            self.assertEqual(result.stdout.count(": OK"), 7, "every file but the manifest is listed")
+            self.assertEqual(result.stdout.count(": OK"), 9, "every file but the manifest is listed")
             for letter in east | north:
                 folder_name = f"{letter.archive_number}_{letter.name}".replace("/", "-")
                 [pdf] = [name for name in names if name.startswith(f"{folder_name}/")]
