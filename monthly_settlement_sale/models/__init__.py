@@ -7,5 +7,5 @@ from . import monthly_settlement_statement_detail
 from . import monthly_settlement_delivery_engine
 from . import monthly_settlement_engine
 from . import monthly_settlement_statement
-from . import sale_order_delivery
+from . import sale_order_line
 from . import account_move
