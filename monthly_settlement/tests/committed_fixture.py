@@ -2,6 +2,8 @@
 (the other connection must see it) in the database's main company, and deleted at the end."""
 # pylint: disable=invalid-commit
 
+import uuid
+
 from odoo import Command, api
 from odoo.modules.registry import Registry
 from odoo.tests import BaseCase, get_db_name
@@ -12,6 +14,7 @@ class CommittedFixtureCase(BaseCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.registry = Registry(get_db_name())
+        cls.tag = uuid.uuid4().hex[:8]  # names of this run's records, unique in the database
 
     @staticmethod
     def _main_company_env(cr):
@@ -70,6 +73,17 @@ class CommittedFixtureCase(BaseCase):
         )
         invoices.action_post()
         return invoices
+
+    @classmethod
+    def _create_committed_customers(cls, env, name, count, **values):
+        """``count`` monthly customers (cut-off the 25th, 30 days from the statement date) named
+        ``name`` and their index, each with one posted invoice of 100 × (index + 1) on 2026-11-10,
+        in ``env``'s company. The caller commits."""
+        partners = env["res.partner"].create(
+            [cls._monthly_customer_values(f"{name} {index}", env.company, **values) for index in range(count)]
+        )
+        cls._post_invoices(env, {partner: 100 * (index + 1) for index, partner in enumerate(partners)})
+        return partners
 
     @classmethod
     def _delete_statements_of(cls, cr, partner_ids):

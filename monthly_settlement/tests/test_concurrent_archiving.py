@@ -9,46 +9,37 @@ deleted at the end.
 # pylint: disable=invalid-commit
 
 import hashlib
-import uuid
 from datetime import date
 
 from odoo import api
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
 
-from .concurrent_common import create_committed_customers
+from .committed_fixture import CommittedFixtureCase
 
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 4
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentArchiving(BaseCase):
+class TestConcurrentArchiving(CommittedFixtureCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        tag = uuid.uuid4().hex[:8]
+        tag = cls.tag
         with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            company, partners = create_committed_customers(env, f"档案客户 {tag}", CUSTOMERS)
-            env = partners.env
+            env = cls._main_company_env(cr)
+            partners = cls._create_committed_customers(env, f"档案客户 {tag}", CUSTOMERS)
             statements, _left = env[STATEMENT]._generate_statements(partners, date(2026, 11, 30))
             for statement in statements:
                 statement._transition({"state": "confirmed", "name": f"ST/ARC/{tag}/{statement.id}"})
-            cls.company_id, cls.partner_ids, cls.statement_ids = company.id, partners.ids, statements.ids
+            cls.company_id, cls.partner_ids, cls.statement_ids = env.company.id, partners.ids, statements.ids
         cls.addClassCleanup(cls._delete_fixture)
 
     @classmethod
     def _delete_fixture(cls):
         with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
             cls._delete_entries(cr)
-            cr.execute("DELETE FROM monthly_settlement_statement WHERE id = ANY(%s)", [cls.statement_ids])
-            moves = env["account.move"].search([("partner_id", "in", cls.partner_ids)])
-            moves.button_draft()
-            moves.with_context(force_delete=True).unlink()
-            env["res.partner"].browse(cls.partner_ids).unlink()
+        cls._delete_fixture_of(cls.partner_ids, [])
 
     @classmethod
     def _delete_entries(cls, cr):

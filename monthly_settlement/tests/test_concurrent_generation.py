@@ -12,66 +12,37 @@ deleted at the end. Committing is the point here, as in the scheduled actions.
 # pylint: disable=invalid-commit
 
 import logging
-import uuid
 from datetime import date
 
 from odoo import Command, api
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
-from .concurrent_common import create_committed_customers
+from .committed_fixture import CommittedFixtureCase
 
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 8
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentGeneration(BaseCase):
+class TestConcurrentGeneration(CommittedFixtureCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        tag = uuid.uuid4().hex[:8]
         with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            company, partners = create_committed_customers(env, f"并发客户 {tag}", CUSTOMERS)
-            env = partners.env
+            env = cls._main_company_env(cr)
+            partners = cls._create_committed_customers(env, f"并发客户 {cls.tag}", CUSTOMERS)
             user = env["res.users"].create(
-                {
-                    "name": f"并发销售 {tag}",
-                    "login": f"ms_concurrent_{tag}",
-                    "company_id": company.id,
-                    "company_ids": [Command.set(company.ids)],
-                    "group_ids": [
-                        Command.set(
-                            [
-                                env.ref("base.group_user").id,
-                                env.ref("account.group_account_invoice").id,
-                                env.ref("monthly_settlement.group_settlement_user").id,
-                            ]
-                        )
-                    ],
-                }
+                cls._settlement_user_values(
+                    env, f"并发销售 {cls.tag}", f"ms_concurrent_{cls.tag}", "monthly_settlement.group_settlement_user"
+                )
             )
-            cls.company_id, cls.partner_ids, cls.user_id = company.id, partners.ids, user.id
-        cls.addClassCleanup(cls._delete_fixture)
-
-    @classmethod
-    def _delete_fixture(cls):
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            partners = env["res.partner"].browse(cls.partner_ids)
-            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [cls.partner_ids])
-            moves = env["account.move"].search([("partner_id", "in", cls.partner_ids)])
-            moves.button_draft()
-            moves.with_context(force_delete=True).unlink()
-            env["res.users"].browse(cls.user_id).unlink()
-            partners.unlink()
+            cls.company_id, cls.partner_ids, cls.user_id = env.company.id, partners.ids, user.id
+        cls.addClassCleanup(cls._delete_fixture_of, cls.partner_ids, [cls.user_id])
 
     def tearDown(self):
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [self.partner_ids])
+            self._delete_statements_of(cr, self.partner_ids)
         super().tearDown()
 
     def _env(self, cr, uid=api.SUPERUSER_ID):

@@ -6,43 +6,34 @@ The fixture is committed (the other connection must see it) and deleted at the e
 """
 # pylint: disable=invalid-commit
 
-import uuid
 from datetime import date, datetime
 
 from odoo import Command, api
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, get_db_name, tagged
+from odoo.tests import tagged
+
+from odoo.addons.monthly_settlement.tests.committed_fixture import CommittedFixtureCase
 
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 4
 
 
 @tagged("post_install", "-at_install")
-class TestDeliveryConcurrentGeneration(BaseCase):
+class TestDeliveryConcurrentGeneration(CommittedFixtureCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        tag = uuid.uuid4().hex[:8]
+        tag = cls.tag
         with cls.registry.cursor() as cr:
-            env = api.Environment(cr, api.SUPERUSER_ID, {})
-            company = env["account.journal"].search([("type", "=", "sale")], limit=1).company_id
-            env = env(context={"allowed_company_ids": company.ids})
+            env = cls._main_company_env(cr)
+            company = env.company
             product = env["product.product"].create(
                 {"name": f"并发送货 {tag}", "type": "consu", "invoice_policy": "delivery", "taxes_id": []}
             )
             partners = env["res.partner"].create(
                 [
-                    {
-                        "name": f"先对账客户 {tag} {index}",
-                        "is_company": True,
-                        "company_id": company.id,
-                        "settlement_mode": "monthly_statement_first",
-                        "settlement_cycle": "monthly",
-                        "settlement_cutoff_day": 25,
-                        "settlement_payment_days": 30,
-                        "settlement_payment_base": "statement_date",
-                    }
+                    cls._monthly_customer_values(
+                        f"先对账客户 {tag} {index}", company, settlement_mode="monthly_statement_first"
+                    )
                     for index in range(CUSTOMERS)
                 ]
             )
@@ -70,17 +61,15 @@ class TestDeliveryConcurrentGeneration(BaseCase):
     @classmethod
     def _delete_fixture(cls):
         with cls.registry.cursor() as cr:
-            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [cls.partner_ids])
-            cr.execute(
-                "DELETE FROM sale_order WHERE partner_id = ANY(%s)", [cls.partner_ids]
-            )  # its lines go with it (cascade)
+            cls._delete_statements_of(cr, cls.partner_ids)
+            cr.execute("DELETE FROM sale_order WHERE partner_id = ANY(%s)", [cls.partner_ids])  # lines cascade
             env = api.Environment(cr, api.SUPERUSER_ID, {})
             env["res.partner"].browse(cls.partner_ids).unlink()
             env["product.product"].browse(cls.product_id).unlink()
 
     def tearDown(self):
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM monthly_settlement_statement WHERE partner_id = ANY(%s)", [self.partner_ids])
+            self._delete_statements_of(cr, self.partner_ids)
         super().tearDown()
 
     def _generate(self, cr, date_to):
