@@ -56,3 +56,31 @@ class TestDeliveryStatementPdf(SaleSettlementCommon, HttpCase):
         self.assertIn("贴片电容 0603", text)
         self.assertIn(f"{8 * 12.5:,.2f}", text)
         self.assertIn("送货日期 2026/11/05", text, "the delivery date, in the customer's format")
+
+    def test_delivery_statement_email_says_what_it_is(self):
+        """The statement email of a delivery statement, in the customer's Chinese: deliveries to agree
+        before invoicing and their total, not a balance due."""
+        customer = self._create_monthly_customer(
+            "深圳先对账电子有限公司", cutoff_day=25, settlement_mode="monthly_statement_first", settlement_lang="zh_CN"
+        )
+        self.product_a.write({"invoice_policy": "delivery", "taxes_id": [Command.clear()]})
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": customer.id,
+                "commitment_date": datetime(2026, 11, 5, 2),
+                "order_line": [
+                    Command.create({"product_id": self.product_a.id, "product_uom_qty": 4, "price_unit": 25})
+                ],
+            }
+        )
+        order.action_confirm()
+        order.order_line.qty_delivered = 4
+        statements, _left = self.env["monthly.settlement.statement"]._generate_delivery_statements(
+            customer, date(2026, 11, 30)
+        )
+        template = self.env.ref("monthly_settlement.mail_template_statement")
+        body = template._render_field("body_html", statements.ids, compute_lang=True)[statements.id]
+        self.assertIn("送货对账单", body)
+        self.assertIn("送货合计", body)
+        self.assertIn("100.00", body)
+        self.assertNotIn("到期日", body, "no due date: nothing is invoiced yet")
