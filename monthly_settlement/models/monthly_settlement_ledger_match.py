@@ -5,6 +5,7 @@ Python over the two ledgers (tools/ledger_matching.py), and its result is writte
 """
 
 import base64
+from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -175,48 +176,36 @@ class MonthlySettlementLedgerMatch(models.Model):
         return True
 
     def _write_result_lines(self, result, factor):
-        """Replace the result lines with one INSERT (a ledger has thousands of lines)."""
+        """Replace the result lines with one INSERT (a ledger has thousands of lines), as the engine
+        stores statement lines."""
         Line = self.env["monthly.settlement.ledger.match.line"]
         Line.flush_model()
         self.env.cr.execute(SQL("DELETE FROM %s WHERE match_id = %s", SQL.identifier(Line._table), self.id))
-        rows = []  # (side, group, status, method, statement line, row, date, reference, description, amount)
+        placed = []  # (side, group number, status, method, entry)
         for number, group in enumerate(result.groups, start=1):
             status = group.status(result.amount_tolerance)
-            rows += [("ours", number, status, group.method, entry) for entry in group.ours]
-            rows += [("theirs", number, status, group.method, entry) for entry in group.theirs]
-        rows += [("ours", 0, "only_ours", None, entry) for entry in result.only_ours]
-        rows += [("theirs", 0, "only_theirs", None, entry) for entry in result.only_theirs]
-        columns = list(zip(*rows, strict=True)) if rows else [[]] * 5
-        sides, groups, statuses, methods, entries = columns
-        self.env.cr.execute(
-            SQL(
-                """
-                INSERT INTO %(table)s (match_id, side, group_number, status, method, statement_line_id,
-                                       row_number, date, reference, description, amount,
-                                       create_uid, create_date, write_uid, write_date)
-                SELECT %(match)s, side, group_number, status, method, statement_line_id, row_number, date,
-                       reference, description, amount, %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(sides)s::varchar[], %(groups)s::int[], %(statuses)s::varchar[],
-                              %(methods)s::varchar[], %(lines)s::int[], %(rows)s::int[], %(dates)s::date[],
-                              %(references)s::varchar[], %(descriptions)s::varchar[], %(amounts)s::numeric[])
-                       AS result(side, group_number, status, method, statement_line_id, row_number, date,
-                                 reference, description, amount)
-                """,
-                table=SQL.identifier(Line._table),
-                match=self.id,
-                uid=self.env.uid,
-                now=fields.Datetime.now(),
-                sides=list(sides),
-                groups=list(groups),
-                statuses=list(statuses),
-                methods=list(methods),
-                lines=[entry.key if side == "ours" else None for side, entry in zip(sides, entries, strict=True)],
-                rows=[entry.key if side == "theirs" else 0 for side, entry in zip(sides, entries, strict=True)],
-                dates=[entry.date for entry in entries],
-                references=[entry.reference for entry in entries],
-                descriptions=[entry.description for entry in entries],
-                amounts=[entry.amount / factor for entry in entries],
-            )
+            placed += [("ours", number, status, group.method, entry) for entry in group.ours]
+            placed += [("theirs", number, status, group.method, entry) for entry in group.theirs]
+        placed += [("ours", 0, "only_ours", False, entry) for entry in result.only_ours]
+        placed += [("theirs", 0, "only_theirs", False, entry) for entry in result.only_theirs]
+        self.env["monthly.settlement.engine"]._insert_rows(
+            Line,
+            [
+                {
+                    "match_id": self.id,
+                    "side": side,
+                    "group_number": number,
+                    "status": status,
+                    "method": method or None,
+                    "statement_line_id": entry.key if side == "ours" else None,
+                    "row_number": entry.key if side == "theirs" else 0,
+                    "date": entry.date,
+                    "reference": entry.reference,
+                    "description": entry.description,
+                    "amount": entry.amount / factor,
+                }
+                for side, number, status, method, entry in placed
+            ],
         )
         self.invalidate_recordset(["line_ids"])
 
@@ -233,8 +222,11 @@ class MonthlySettlementLedgerMatch(models.Model):
         self.ensure_one()
         if self.state != "done":
             raise UserError(self.env._("Match the ledger first."))
+        theirs_by_group = defaultdict(lambda: self.env["monthly.settlement.ledger.match.line"])
+        for line in self.line_ids.filtered(lambda line: line.side == "theirs" and line.group_number):
+            theirs_by_group[line.group_number] |= line
         comments = {
-            line.statement_line_id.id: line._dispute_comment()
+            line.statement_line_id.id: line._dispute_comment(theirs_by_group[line.group_number])
             for line in self.line_ids.filtered(lambda line: line.side == "ours" and line.status != "matched")
         }
         if not comments:

@@ -33,12 +33,10 @@ class MonthlySettlementLedgerMatchLine(models.Model):
     amount = fields.Monetary(help="From our side: what the customer owes more is positive.")
     currency_id = fields.Many2one(related="match_id.currency_id")
 
-    def _dispute_comment(self):
-        """What their ledger says of this line of ours, as the customer's dispute comment."""
+    def _dispute_comment(self, theirs):
+        """What their ledger says of this line of ours (``theirs``: their lines matched with it), as
+        the customer's dispute comment."""
         self.ensure_one()
-        theirs = self.match_id.line_ids.filtered(
-            lambda line: line.side == "theirs" and line.group_number == self.group_number and self.group_number
-        )
         if not theirs:
             return self.env._("Not in the customer's ledger.")
         return self.env._(
