@@ -2,6 +2,9 @@ import base64
 
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools.misc import file_open
+
+from odoo.addons.mail.tools.discuss import Store
 
 from .monthly_settlement_statement_archive import DESTROYING
 
@@ -52,6 +55,24 @@ class IrAttachment(models.Model):
         new = vals["raw"] if "raw" in vals else base64.b64decode(vals["datas"] or b"")
         new = new.encode() if isinstance(new, str) else (new or b"")
         return any((attachment.raw or b"") != new for attachment in self.sudo())
+
+    def _settlement_preview_by_reader(self):
+        """Whether the current user, who may read but not change this file of a settlement
+        document, stores its preview image: the web client draws it from the PDF's first page for
+        whoever opens the document first, auditors included. The preview is no part of the file."""
+        self.ensure_one()
+        if self.env.user.share or not self.has_access("read") or self.has_access("write"):
+            return False
+        return (self.res_model or "").startswith("monthly.settlement.") and self.mimetype == "application/pdf"
+
+    def _settlement_store_preview(self, thumbnail):
+        """Store the preview as Odoo's own route does (an icon when pdf.js could not read the file)."""
+        self.ensure_one()
+        if not thumbnail:
+            with file_open("web/static/img/mimetypes/unknown.svg") as unknown_svg:
+                thumbnail = base64.b64encode(unknown_svg.read().encode())
+        self.thumbnail = thumbnail
+        Store(bus_channel=self).add(self, ["has_thumbnail"]).bus_send()
 
     def unlink(self):
         # Before the access rights: whoever asks, the answer says why. A destruction list past the

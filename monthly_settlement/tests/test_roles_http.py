@@ -193,6 +193,28 @@ class TestRolesOverHttp(MonthlySettlementCommon, WebClientCase):
         self.assertRecordValues(statement, [{"state": "to_review", "closing_balance": 3500, "revision": 1}])
         self.assertEqual(line.amount, 2500)
 
+    def test_readers_get_the_preview_of_a_statement_file(self):
+        """Opening a statement, the web client draws the first page of each PDF and stores it as the
+        file's preview (/mail/attachment/update_thumbnail). Odoo answers "not found" to users who may
+        not change the file, which showed an error dialog to every auditor opening a statement."""
+        statement = self._generate(self.customer_25, self.d("2026-12-01"))
+        scan = self.env["ir.attachment"].create(
+            {"name": "回执.pdf", "raw": b"%PDF-1.4", "res_model": STATEMENT, "res_id": statement.id}
+        )
+        self.web_login(self.auditor)
+        # The file is no PDF pdf.js can read: the web client sends no image, Odoo stores its icon.
+        self.rpc("/mail/attachment/update_thumbnail", {"attachment_id": scan.id})
+        self.assertTrue(scan.sudo().thumbnail)
+        # Nothing else of the file may be changed by them.
+        with self.assertRaises(RpcError) as refused:
+            self.call_kw("ir.attachment", "write", [scan.ids, {"name": "x.pdf"}])
+        self.assertEqual(refused.exception.name, "odoo.exceptions.AccessError")
+        # Someone who may not read the statement still gets nothing.
+        self.web_login(self.portal)
+        with self.assertRaises(RpcError) as refused:
+            self.rpc("/mail/attachment/update_thumbnail", {"attachment_id": scan.id})
+        self.assertEqual(refused.exception.name, "werkzeug.exceptions.NotFound")
+
     def test_salesperson_submits_in_the_browser(self):
         """The main path in a real browser: the salesperson opens the draft and clicks Submit for Review."""
         statement = self._generate(self.customer_25, self.d("2026-12-01"))
