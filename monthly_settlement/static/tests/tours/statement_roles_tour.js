@@ -218,8 +218,10 @@ registry.category("web_tour.tours").add("monthly_settlement_auditor_browses", {
             },
         },
         {
+            // The paperclip opens the files once they are loaded (it shows their count); before,
+            // a click does nothing.
             content: "Open the statement's files",
-            trigger: ".o-mail-Chatter .o-mail-Chatter-attachFiles",
+            trigger: ".o-mail-Chatter .o-mail-Chatter-attachFiles:has(sup)",
             run: "click",
         },
         {
