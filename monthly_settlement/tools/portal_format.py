@@ -59,7 +59,9 @@ class PortalFormatter:
         digits, rounding, pre, post = self._currency(currency)
         if float_is_zero(value, precision_digits=digits):
             value = 0.0
-        parts = ("%.*f" % (digits, float_round(value, precision_rounding=rounding))).split(".")
+        parts = f"{float_round(value, precision_rounding=rounding):.{digits}f}".split(".")
         parts[0] = intersperse(parts[0], self._grouping, self._thousands_sep)[0]
-        text = self._decimal_point.join(parts).replace(" ", NO_BREAK_SPACE).replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+        text = (
+            self._decimal_point.join(parts).replace(" ", NO_BREAK_SPACE).replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+        )
         return Markup(f'{pre}<span class="oe_currency_value">{escape(text)}</span>{post}')

@@ -37,8 +37,8 @@ from datetime import date, datetime
 import requests
 from dateutil.relativedelta import relativedelta
 
+import odoo.init
 import odoo.release
-import odoo.init  # noqa: F401  (Odoo 19: sets up the odoo namespace, as odoo-bin does)
 from odoo import Command, api
 from odoo.modules.registry import Registry
 from odoo.orm.utils import SUPERUSER_ID
@@ -168,7 +168,7 @@ def start_server(args, port, gevent_port):
         "--log-level=warn",
         "--limit-time-real=120",
     ]
-    server = subprocess.Popen(command, start_new_session=True)  # noqa: S603
+    server = subprocess.Popen(command, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         if server.poll() is not None:
@@ -237,7 +237,7 @@ class Client(threading.Thread):
             session = login(self.base)
             for _label, path, marker in self.pages:  # warm-up, not counted
                 session.get(f"{self.base}{path}", timeout=120).text.index(marker)
-        except Exception as error:  # noqa: BLE001  (reported by the main thread)
+        except Exception as error:
             self.failure = error
             self.start_barrier.abort()
             return
