@@ -5,10 +5,15 @@
 #   archive     archiving statements and verifying the archive chain (tests/benchmarks/bench_archive.py)
 #   reports     statement PDF and XLSX rendering (tests/benchmarks/bench_reports.py); runs the Odoo
 #               server of the database meanwhile, since wkhtmltopdf fetches the report CSS from it
+#   portal_load the customer portal under load: 20 logged-in portal clients on /my/statements and a
+#               500-line statement page, the server in prefork mode (tests/benchmarks/bench_portal_load.py
+#               starts and stops it, on free loopback ports)
 # MS_BENCHMARKS picks them (default "generation"); arguments go to the scripts, e.g.
 #   bash setup/benchmark.sh --customers 200 --scale 1
 #   MS_BENCHMARKS=reports bash setup/benchmark.sh --statements 100
 #   MS_BENCHMARKS=archive bash setup/benchmark.sh --scale 0.1 --files xlsx
+#   MS_BENCHMARKS=portal_load bash setup/benchmark.sh --seconds 10
+#   bash setup/benchmark.sh --customers 300 --docs 25 --scale 1 --no-oca --bound
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bash "$MS_REPO/setup/install.sh"
 ms_use_odoo
@@ -30,7 +35,7 @@ ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" -i "$(ms_modules),partner_statement" --s
 
 for benchmark in ${MS_BENCHMARKS:-generation}; do
     case $benchmark in
-    generation | ledger_matching | archive) ;;
+    generation | ledger_matching | archive | portal_load) ;;
     reports)
         "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$BENCH_CONF" -d "$BENCH_DB" --db-filter="^$BENCH_DB\$" \
             --log-level=warn --max-cron-threads=0 &
@@ -40,7 +45,7 @@ for benchmark in ${MS_BENCHMARKS:-generation}; do
             sleep 1
         done
         ;;
-    *) ms_die "unknown benchmark $benchmark (generation, ledger_matching, archive, reports)" ;;
+    *) ms_die "unknown benchmark $benchmark (generation, ledger_matching, archive, reports, portal_load)" ;;
     esac
     ms_python "$MS_REPO/tests/benchmarks/bench_$benchmark.py" -c "$BENCH_CONF" -d "$BENCH_DB" "$@"
 done

@@ -11,6 +11,8 @@ from odoo.http import request
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..tools.portal_format import PortalFormatter
+
 STATEMENT_MODEL = "monthly.settlement.statement"
 
 
@@ -20,6 +22,19 @@ class MonthlySettlementPortal(CustomerPortal):
     Every refusal answers 404, whether the statement does not exist, belongs to someone else,
     is not sent yet, was superseded or the token is wrong: nothing tells which.
     """
+
+    # What the list of statements shows: its rows are read with these columns only.
+    _statement_list_fields = (
+        "name",
+        "revision",
+        "period_start",
+        "period_end",
+        "date_due",
+        "closing_balance",
+        "currency_id",
+        "state",
+        "is_withdrawn",
+    )
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -92,9 +107,14 @@ class MonthlySettlementPortal(CustomerPortal):
             page=page,
             step=self._items_per_page,
         )
+        # Only the columns the list shows (a statement row is wide), in one query.
         statements = (
-            Statement.search(
-                domain, order=sortings[sortby]["order"], limit=self._items_per_page, offset=pager["offset"]
+            Statement.search_fetch(
+                domain,
+                self._statement_list_fields,
+                order=sortings[sortby]["order"],
+                limit=self._items_per_page,
+                offset=pager["offset"],
             )
             if count
             else Statement
@@ -113,6 +133,7 @@ class MonthlySettlementPortal(CustomerPortal):
                 "search": search or "",
                 "sortby": sortby,
                 "filterby": filterby,
+                "fmt": PortalFormatter(request.env),
             }
         )
         request.session["my_statements_history"] = statements.ids[:100]
@@ -140,6 +161,7 @@ class MonthlySettlementPortal(CustomerPortal):
                 "reports": statement._get_statement_reports(),
                 "dispute_error": request.session.pop("monthly_settlement_dispute_error", None),
                 "earlier_messages": statement._earlier_revision_messages(),
+                "fmt": PortalFormatter(request.env),
             },
             "my_statements_history",
             False,

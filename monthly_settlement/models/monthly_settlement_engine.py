@@ -15,6 +15,7 @@ used by the statements, the reminders, the credit control and the AR ageing work
 The methods are underscored so that no RPC client can call them: callers check access first.
 """
 
+import json
 from collections import defaultdict
 
 from psycopg2.errors import UniqueViolation
@@ -600,21 +601,30 @@ class MonthlySettlementEngine(models.AbstractModel):
 
     @api.model
     def _insert_rows(self, model, rows):
-        """One INSERT for many rows of ``model``: a column of values per field, unnested."""
+        """One INSERT for many rows of ``model``, sent as one JSON document (PostgreSQL reads
+        it many times faster than the same values as arrays of literals in the query text)."""
         if not rows:
             return
         names = sorted({name for row in rows for name in row})
+        types = {name: model._fields[name].column_type[0] for name in names}
+        # False is the ORM's "empty": NULL, except in boolean columns.
+        document = json.dumps(
+            [
+                {name: None if value is False and types[name] != "bool" else value for name, value in row.items()}
+                for row in rows
+            ],
+            default=str,  # dates and datetimes as PostgreSQL reads them
+        )
         now = self.env.cr.now()
         self.env.cr.execute(
             SQL(
                 "INSERT INTO %(table)s (%(columns)s, create_uid, create_date, write_uid, write_date) "
-                "SELECT *, %(uid)s, %(now)s, %(uid)s, %(now)s FROM unnest(%(arrays)s)",
+                "SELECT %(columns)s, %(uid)s, %(now)s, %(uid)s, %(now)s "
+                "FROM json_to_recordset(%(rows)s) AS row(%(types)s)",
                 table=SQL.identifier(model._table),
                 columns=SQL(", ").join(SQL.identifier(name) for name in names),
-                arrays=SQL(", ").join(
-                    SQL("%s::%s[]", [row.get(name) for row in rows], SQL(model._fields[name].column_type[0]))
-                    for name in names
-                ),
+                rows=document,
+                types=SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(types[name])) for name in names),
                 uid=self.env.uid,
                 now=now,
             )

@@ -23,6 +23,12 @@ What it does, in one run:
    customers and period, with ageing buckets, as its wizard prepares it (compute only, no PDF).
    With ``--detailed``, times it again with every customer on the detailed level (documents
    with their product lines, one per seeded document).
+   With ``--bound``, times in the same savepoint what generation cannot go below (a bare-SQL
+   bound): one query computing every customer's opening, debits, credits, closing and the as-of
+   open amount of each line (the engine's own receivable items, materialised), and one
+   INSERT ... SELECT of all lines into a table built like the statement line table (same
+   columns, indexes and foreign keys, referencing the statements just generated); then prints
+   where our time goes, stage by stage (the engine's methods, timed).
 4. With ``--scale K`` (default 10) seeds K-1 more batches of customers (K times the data) and
    repeats 2 over all of them (3 as well with ``--oca-at-scale``: OCA needs minutes per 1,000
    customers), then prints the ratio.
@@ -390,15 +396,147 @@ class Seeder:
         return {"documents": documents, "unbalanced moves": unbalanced, "customers with a wrong balance": wrong}
 
 
-def time_ours(env, partners):
+# The engine's stages, timed by wrapping its methods (--bound): (label, method).
+ENGINE_STAGES = (
+    ("jobs (periods of the customers)", "_jobs"),
+    ("claim (advisory locks, done ones)", "_claim"),
+    ("figures: ageing and opening query", "_ageing_totals"),
+    ("figures: lines query and Python", "_compute_figures"),
+    ("statement headers (ORM create)", "_create_statements"),
+    ("lines and ageing (INSERT ... SELECT of JSON)", "_insert_rows"),
+    ("product lines (INSERT ... SELECT)", "_store_product_lines"),
+)
+
+
+class StageTimer:
+    """Time spent in each engine method while active (nested stages are subtracted from their caller)."""
+
+    def __init__(self, env):
+        self.engine_class = type(env["monthly.settlement.engine"])
+        self.seconds = dict.fromkeys((name for _label, name in ENGINE_STAGES), 0.0)
+        self.stack = []
+        self.originals = {}
+
+    def __enter__(self):
+        for _label, name in ENGINE_STAGES:
+            original = getattr(self.engine_class, name)
+            self.originals[name] = original
+            setattr(self.engine_class, name, self._wrap(name, original))
+        return self
+
+    def __exit__(self, *exc):
+        for name, original in self.originals.items():
+            setattr(self.engine_class, name, original)
+
+    def _wrap(self, name, original):
+        timer = self
+
+        def timed(*args, **kwargs):
+            start = time.perf_counter()
+            timer.stack.append(0.0)
+            try:
+                return original(*args, **kwargs)
+            finally:
+                nested = timer.stack.pop()
+                elapsed = time.perf_counter() - start
+                timer.seconds[name] += elapsed - nested
+                if timer.stack:
+                    timer.stack[-1] += elapsed
+
+        return timed
+
+
+def time_bound(env, statements):
+    """The bare-SQL bound, after our generation in the same savepoint: one query for every
+    customer's figures and the as-of open amount of each line, one INSERT ... SELECT of the lines
+    into a copy of the line table (same indexes and foreign keys) under the statements just made."""
+    cr = env.cr
+    partners = statements.partner_id
+    jobs = env["monthly.settlement.engine"]._jobs(partners, DATE_TO)
+    cr.execute("CREATE TABLE bench_statement_line (LIKE monthly_settlement_statement_line INCLUDING ALL)")
+    cr.execute("CREATE SEQUENCE bench_statement_line_id_seq OWNED BY bench_statement_line.id")
+    cr.execute("ALTER TABLE bench_statement_line ALTER id SET DEFAULT nextval('bench_statement_line_id_seq')")
+    cr.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE conrelid = 'monthly_settlement_statement_line'::regclass AND contype = 'f'"
+    )
+    for name, definition in cr.fetchall():
+        cr.execute(
+            SQL("ALTER TABLE bench_statement_line ADD CONSTRAINT %s " + definition, SQL.identifier(f"bench_{name}"))
+        )
+    cr.execute("ANALYZE bench_statement_line")
+    start = time.perf_counter()
+    cr.execute(
+        SQL(
+            """
+        CREATE TEMP TABLE bench_bound_line ON COMMIT DROP AS
+        %(items)s,
+        document AS (
+            SELECT partner_id, currency_id, move_id, period_start, date >= period_start AS in_period,
+                   MIN(date) AS date, MIN(date_maturity) AS date_due,
+                   SUM(amount_currency) AS amount, SUM(open_amount) AS open_amount
+              FROM item
+             GROUP BY partner_id, currency_id, move_id, period_start, date >= period_start
+        )
+        SELECT document.*,
+               SUM(amount) FILTER (WHERE NOT in_period) OVER customer AS opening,
+               SUM(amount) FILTER (WHERE in_period AND amount > 0) OVER customer AS debits,
+               -SUM(amount) FILTER (WHERE in_period AND amount < 0) OVER customer AS credits,
+               SUM(amount) OVER customer AS closing,
+               SUM(amount) OVER (customer ORDER BY NOT in_period DESC, date, move_id) AS balance,
+               ROW_NUMBER() OVER (customer ORDER BY NOT in_period DESC, date, move_id) AS sequence
+          FROM document
+        WINDOW customer AS (PARTITION BY partner_id, currency_id)
+        """,
+            items=env["monthly.settlement.engine"]._receivable_items_sql(jobs),
+        )
+    )
+    figures = time.perf_counter() - start
+    cr.execute(
+        SQL(
+            """
+        INSERT INTO bench_statement_line
+               (statement_id, sequence, line_type, move_id, name, ref, date, date_due, amount, open_amount,
+                balance, create_uid, create_date, write_uid, write_date)
+        SELECT statement.id, line.sequence,
+               CASE WHEN move.move_type = 'out_invoice' THEN 'invoice'
+                    WHEN move.move_type = 'out_refund' THEN 'refund'
+                    WHEN move.origin_payment_id IS NOT NULL OR move.statement_line_id IS NOT NULL THEN 'payment'
+                    ELSE 'other' END,
+               line.move_id, move.name, COALESCE(NULLIF(move.ref, ''), move.payment_reference), line.date,
+               line.date_due, line.amount, line.open_amount, line.balance, %(uid)s, now(), %(uid)s, now()
+          FROM bench_bound_line line
+          JOIN account_move move ON move.id = line.move_id
+          JOIN monthly_settlement_statement statement
+            ON statement.partner_id = line.partner_id AND statement.currency_id = line.currency_id
+           AND statement.id = ANY(%(ids)s)
+         WHERE line.in_period
+        """,
+            uid=env.uid,
+            ids=statements.ids,
+        )
+    )
+    lines = cr.rowcount
+    elapsed = time.perf_counter() - start
+    return {"seconds": elapsed, "figures query": figures, "lines insert": elapsed - figures, "lines": lines}
+
+
+def time_ours(env, partners, bound=False):
     """Generate and store every statement of the period, flushed; rolled back afterwards."""
     cr = env.cr
     cr.execute("SAVEPOINT bench_ours")
     env.invalidate_all()
     queries = cr.sql_log_count
     start = time.perf_counter()
-    statements, left = env["monthly.settlement.statement"]._generate_statements(partners, DATE_TO)
-    env.flush_all()
+    if bound:
+        with StageTimer(env) as stages:
+            statements, left = env["monthly.settlement.statement"]._generate_statements(partners, DATE_TO)
+            flush_start = time.perf_counter()
+            env.flush_all()
+            flushed = time.perf_counter() - flush_start
+    else:
+        statements, left = env["monthly.settlement.statement"]._generate_statements(partners, DATE_TO)
+        env.flush_all()
     elapsed = time.perf_counter() - start
     queries = cr.sql_log_count - queries
     cr.execute("SELECT COUNT(*) FROM monthly_settlement_statement_line WHERE statement_id = ANY(%s)", [statements.ids])
@@ -407,16 +545,22 @@ def time_ours(env, partners):
         "SELECT COUNT(*) FROM monthly_settlement_statement_detail WHERE statement_id = ANY(%s)", [statements.ids]
     )
     product_lines = cr.fetchone()[0]
-    cr.execute("ROLLBACK TO SAVEPOINT bench_ours")
-    env.invalidate_all()
-    assert not left
-    return {
+    result = {
         "seconds": elapsed,
         "statements": len(statements),
         "lines": lines,
         "product lines": product_lines,
         "queries": queries,
     }
+    if bound:
+        result["stages"] = {label: stages.seconds[name] for label, name in ENGINE_STAGES}
+        result["stages"]["final flush"] = flushed
+        result["stages"]["the rest (Python between stages)"] = elapsed - sum(result["stages"].values())
+        result["bound"] = time_bound(env, statements)
+    cr.execute("ROLLBACK TO SAVEPOINT bench_ours")
+    env.invalidate_all()
+    assert not left
+    return result
 
 
 def time_ours_detailed(env, partners):
@@ -477,6 +621,11 @@ def main():
         action="store_true",
         help="time ours only (to compare with earlier figures of ours; OCA takes ~12 min per 1,000 customers)",
     )
+    parser.add_argument(
+        "--bound",
+        action="store_true",
+        help="also time a bare-SQL bound in the same run and where our time goes, stage by stage",
+    )
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True)
     registry = Registry(args.database)
@@ -492,7 +641,9 @@ def main():
             seeded = time.perf_counter() - started
             checks = seeder.check(partners)
             print(f"\nseeded {len(partners)} customers in {seeded:.0f} s: {checks}", flush=True)
-            ours = time_ours(env, partners)
+            ours = time_ours(env, partners, bound=args.bound)
+            if args.bound:
+                print_bound(ours)
             if args.detailed:
                 detailed = time_ours_detailed(env, partners)
                 print(f"ours, with product lines: {detailed}", flush=True)
@@ -501,6 +652,19 @@ def main():
             print(f"ours: {ours}\nOCA:  {oca}", flush=True)
         cr.rollback()
     print_table(args, results)
+
+
+def print_bound(ours):
+    bound = ours["bound"]
+    print(
+        f"\nours {ours['seconds']:.2f} s for {ours['statements']} statements and {ours['lines']} lines; "
+        f"bare-SQL bound {bound['seconds']:.2f} s (figures query {bound['figures query']:.2f} s, "
+        f"INSERT ... SELECT of {bound['lines']} lines {bound['lines insert']:.2f} s): "
+        f"ours = {ours['seconds'] / bound['seconds']:.1f}x the bound"
+    )
+    print("where our time goes:")
+    for label, seconds in ours["stages"].items():
+        print(f"  {label:<46} {seconds:7.3f} s {100 * seconds / ours['seconds']:5.1f} %")
 
 
 def print_table(args, results):
