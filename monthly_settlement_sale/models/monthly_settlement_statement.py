@@ -142,8 +142,8 @@ class MonthlySettlementStatement(models.Model):
             # any of its product lines (recorded before per line) is disputed whole.
             per_line = self.detail_ids.filtered("is_disputed").line_id
             return details.filtered(
-                lambda detail: not (
-                    detail.is_disputed or (detail.line_id.is_disputed and detail.line_id not in per_line)
+                lambda detail: (
+                    not (detail.is_disputed or (detail.line_id.is_disputed and detail.line_id not in per_line))
                 )
             )
         held_elsewhere = (

@@ -66,7 +66,9 @@ class MonthlySettlementStatementDetail(models.Model):
     def _compute_dispute_summary(self):
         for detail in self:
             detail.dispute_summary = detail.is_disputed and detail._dispute_summary(
-                *detail._other_figures(detail.disputed_quantity, detail.disputed_price_unit), detail.dispute_comment, with_product=False
+                *detail._other_figures(detail.disputed_quantity, detail.disputed_price_unit),
+                detail.dispute_comment,
+                with_product=False,
             )
 
     def _other_figures(self, quantity, price_unit):
@@ -74,9 +76,7 @@ class MonthlySettlementStatementDetail(models.Model):
         given (None) or equal to ours."""
         self.ensure_one()
         return (
-            quantity
-            if quantity is not None and float_compare(quantity, self.quantity, precision_digits=6)
-            else None,
+            quantity if quantity is not None and float_compare(quantity, self.quantity, precision_digits=6) else None,
             price_unit
             if price_unit is not None and float_compare(price_unit, self.price_unit, precision_digits=6)
             else None,

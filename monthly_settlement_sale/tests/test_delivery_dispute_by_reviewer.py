@@ -160,7 +160,9 @@ class TestDeliveryDisputeByReviewer(DeliveryDisputeCommon, WebClientCase):
         action = self.call_button(statement, "action_customer_disputed")
         shown = self.open_dialog(action, DIALOG_FIELDS)
         self.assertTrue(shown["is_delivery"])
-        self.assertFalse([command for command in shown.get("line_ids", []) if command[0] == 0], "no whole orders to flag")
+        self.assertFalse(
+            [command for command in shown.get("line_ids", []) if command[0] == 0], "no whole orders to flag"
+        )
         offered = [command[2] for command in shown["detail_ids"] if command[0] == 0]
         self.assertEqual(
             {values["statement_detail_id"]: values["quantity"] for values in offered},
@@ -168,7 +170,11 @@ class TestDeliveryDisputeByReviewer(DeliveryDisputeCommon, WebClientCase):
             "every delivered line, with its delivered quantity",
         )
         self.assertEqual(
-            {(values["disputed_quantity"], values["disputed_price_unit"]) for values in offered if values["statement_detail_id"] == disputed.id},
+            {
+                (values["disputed_quantity"], values["disputed_price_unit"])
+                for values in offered
+                if values["statement_detail_id"] == disputed.id
+            },
             {(7, 33.33)},
             "the customer's figures start as ours",
         )
@@ -188,7 +194,14 @@ class TestDeliveryDisputeByReviewer(DeliveryDisputeCommon, WebClientCase):
         self.env.invalidate_all()
         self.assertRecordValues(
             statement,
-            [{"state": "disputed", "answer_channel": "phone", "confirm_name": "采购 周丽", "answer_uid": self.reviewer.id}],
+            [
+                {
+                    "state": "disputed",
+                    "answer_channel": "phone",
+                    "confirm_name": "采购 周丽",
+                    "answer_uid": self.reviewer.id,
+                }
+            ],
         )
         self.assertRecordValues(
             disputed,
@@ -205,22 +218,22 @@ class TestDeliveryDisputeByReviewer(DeliveryDisputeCommon, WebClientCase):
         self.assertEqual((statement.detail_ids - disputed).mapped("is_disputed"), [False, False])
         self.assertIn("6", disputed.dispute_summary)
         self.assertIn("只收到6件", disputed.dispute_summary)
-        self.assertIn("只收到6件", statement.line_ids.filtered(lambda line: line.name == self.order_1.name).dispute_comment)
+        self.assertIn(
+            "只收到6件", statement.line_ids.filtered(lambda line: line.name == self.order_1.name).dispute_comment
+        )
 
         # The rest is invoiced now, without the disputed line, even though its order is flagged.
         invoice = statement.delivery_invoice_ids
-        self.assertEqual(
-            self._invoiced(invoice), {self.sale_lines["A included"]: 3, self.sale_lines["A half"]: 1}
-        )
+        self.assertEqual(self._invoiced(invoice), {self.sale_lines["A included"]: 3, self.sale_lines["A half"]: 1})
         self.assertAlmostEqual(invoice.amount_total, 299.97 + 1.19, places=2)
-        self.assertAlmostEqual(
-            invoice.amount_total, sum((statement.detail_ids - disputed).mapped("amount")), places=2
-        )
+        self.assertAlmostEqual(invoice.amount_total, sum((statement.detail_ids - disputed).mapped("amount")), places=2)
         self.assertEqual(self.sale_lines["B"].qty_invoiced, 0)
 
         # Exactly the disputed line rolls over; confirmed next month, it alone is invoiced.
         following = self._delivery_statement(NEXT_PERIOD_CLOSED)
-        self.assertEqual(following.detail_ids.mapped(lambda d: (d.sale_line_id, d.quantity)), [(self.sale_lines["B"], 7)])
+        self.assertEqual(
+            following.detail_ids.mapped(lambda d: (d.sale_line_id, d.quantity)), [(self.sale_lines["B"], 7)]
+        )
         self._sent(following)
         following.with_user(self.reviewer)._record_confirmation(
             "采购 周丽", channel="phone", answered_on=self.d("2026-12-02")

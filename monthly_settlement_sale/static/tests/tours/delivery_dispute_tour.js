@@ -1,4 +1,5 @@
 import { registry } from "@web/core/registry";
+import { answeredByPhone } from "@monthly_settlement/../tests/tours/statement_roles_tour";
 
 // Data comes from monthly_settlement_sale/tests/test_delivery_dispute_by_reviewer.py: the reviewer,
 // in the Chinese interface, records the dispute a customer gave by phone on a delivery statement,
@@ -18,21 +19,7 @@ registry.category("web_tour.tours").add("monthly_settlement_reviewer_records_a_d
             trigger: ".o_statusbar_buttons button[name=action_customer_disputed]",
             run: "click",
         },
-        {
-            content: "Who called",
-            trigger: ".modal .o_field_widget[name=answered_by] input",
-            run: "edit 采购 周丽",
-        },
-        {
-            content: "Received by",
-            trigger: ".modal .o_field_widget[name=channel] .o_select_menu_toggler",
-            run: "click",
-        },
-        {
-            content: "Phone",
-            trigger: ".o_select_menu_menu .o_select_menu_item:contains(电话)",
-            run: "click",
-        },
+        ...answeredByPhone("采购 周丽"),
         {
             content: "The delivered lines are listed, not the orders",
             trigger: ".modal .o_field_widget[name=detail_ids] .o_data_row:nth-child(3)",
