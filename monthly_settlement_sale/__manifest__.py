@@ -18,7 +18,13 @@
         "views/monthly_settlement_generate_views.xml",
         "data/ir_cron_data.xml",
         "wizards/monthly_settlement_credit_override_views.xml",
+        "wizards/monthly_settlement_answer_views.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "monthly_settlement_sale/static/tests/tours/*.js",
+        ],
+    },
     "demo": [
         "demo/monthly_settlement_sale_demo.xml",
     ],

@@ -55,15 +55,23 @@ class MonthlySettlementAnswer(models.TransientModel):
                 self.answered_by, channel=self.channel, answered_on=self.answered_on, attachment=attachment
             )
         else:
-            statement._record_dispute(
-                {line.statement_line_id.id: line.comment for line in self.line_ids if line.is_disputed},
-                self.comment,
+            self._record_statement_dispute(
+                statement,
                 channel=self.channel,
                 answered_on=self.answered_on,
                 name=self.answered_by,
                 attachment=attachment,
             )
         return {"type": "ir.actions.act_window_close"}
+
+    def _record_statement_dispute(self, statement, **answer):
+        """The dispute as the portal records it: the flagged lines with their comments and the
+        overall reason (``answer``: channel, day, who, document)."""
+        statement._record_dispute(
+            {line.statement_line_id.id: line.comment for line in self.line_ids if line.is_disputed},
+            self.comment,
+            **answer,
+        )
 
 
 class MonthlySettlementAnswerLine(models.TransientModel):

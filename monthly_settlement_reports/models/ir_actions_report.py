@@ -25,11 +25,13 @@ class IrActionsReport(models.Model):
         return super().retrieve_attachment(record)
 
     def _render_xlsx(self, report_ref, docids, data):
-        """A sent statement's workbook, printed again, is the one the customer received."""
+        """A sent statement's workbook, printed again, is the one the customer received (unless it
+        shows the customer's answer given since)."""
         report = self._get_report(report_ref)
         if report == self.env.ref(STATEMENT_XLSX) and docids and len(docids) == 1:
-            sent = self.env[STATEMENT_MODEL].browse(docids)._get_sent_file("xlsx")
-            if sent:
+            statement = self.env[STATEMENT_MODEL].browse(docids)
+            sent = statement._get_sent_file("xlsx")
+            if sent and not statement._report_shows_answer(report):
                 return sent.sudo().raw, "xlsx"
         return super()._render_xlsx(report_ref, docids, data)
 

@@ -81,6 +81,8 @@ class StatementXlsxMixin(models.AbstractModel):
                 env._("Taxes"),
                 env._("Amount"),
             ]
+            if any(getattr(detail, "dispute_summary", False) for detail in statement.detail_ids):
+                columns.append(env._("Customer's Dispute"))
         sheet.write_row(LINE_HEADER_ROW, 0, columns, formats["header"])
         row = LINE_HEADER_ROW
         previous_line_row = row
@@ -141,6 +143,7 @@ class StatementXlsxMixin(models.AbstractModel):
         if with_products:
             sheet.set_column(8, 8, 24)
             sheet.set_column(9, 14, 12)
+            sheet.set_column(15, 15, 36)
         sheet.freeze_panes(LINE_HEADER_ROW + 1, 0)
         sheet.repeat_rows(LINE_HEADER_ROW)
         sheet.print_area(0, 0, ageing_row + len(statement.ageing_ids), len(columns) - 1)
@@ -159,6 +162,8 @@ class StatementXlsxMixin(models.AbstractModel):
         sheet.write_number(row, 12, detail.discount)
         sheet.write(row, 13, detail.tax_label or "")
         sheet.write_number(row, 14, detail.amount, formats["amount"])
+        if getattr(detail, "dispute_summary", False):
+            sheet.write(row, 15, detail.dispute_summary)
 
     @staticmethod
     def _sheet_name(statement, used):

@@ -97,7 +97,6 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                        ROUND((sale_line.qty_delivered - sale_line.qty_invoiced)::numeric, %(digits)s)::float
                            AS quantity,
                        sale_line.product_uom_id, sale_line.price_unit, sale_line.discount,
-                       sale_line.price_total, sale_line.product_uom_qty, sale_line.order_partner_id,
                        job.period_end
                   FROM job
                   JOIN res_partner partner ON partner.commercial_partner_id = job.partner_id
@@ -121,12 +120,7 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                                       ORDER BY tax.sequence, tax.id)
                       FROM account_tax_sale_order_line_rel rel
                       JOIN account_tax tax ON tax.id = rel.account_tax_id
-                     WHERE rel.sale_order_line_id = delivered.sale_line_id),
-                   -- tax included, in proportion to the order line's total for its ordered quantity
-                   CASE WHEN delivered.product_uom_qty != 0
-                        THEN delivered.price_total * delivered.quantity / delivered.product_uom_qty
-                        ELSE delivered.price_unit * delivered.quantity * (1 - COALESCE(delivered.discount, 0) / 100)
-                   END
+                     WHERE rel.sale_order_line_id = delivered.sale_line_id)
               FROM delivered
               JOIN res_partner customer ON customer.id = delivered.partner_id
              CROSS JOIN LATERAL (SELECT COALESCE(customer.settlement_lang, customer.lang, 'en_US') AS code) lang
@@ -143,12 +137,43 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
         )
         columns = (
             "partner_id currency_id order_id order_name ref delivery_date sale_line_id product_id name quantity "
-            "uom_id price_unit discount tax_label amount"
+            "uom_id price_unit discount tax_label"
         ).split()
         rows = defaultdict(list)
         for values in self.env.cr.fetchall():
             rows[values[0]].append(dict(zip(columns, values, strict=True)))
+        self._compute_amounts(rows)
         return rows
+
+    @api.model
+    def _compute_amounts(self, rows):
+        """Each row's amounts untaxed (``amount_untaxed``) and tax included (``amount``) for its
+        delivered quantity, as Odoo computes the invoice line that quantity makes: the sale order
+        line's taxes (price included or not), discount and the company's rounding (per line, or
+        globally over the lines of one statement, as over one invoice)."""
+        tax_model = self.env["account.tax"]
+        sale_lines = self.env["sale.order.line"].browse(
+            {row["sale_line_id"] for partner_rows in rows.values() for row in partner_rows}
+        )
+        sale_lines.fetch(["tax_ids", "order_id", "price_unit", "discount", "product_id", "product_uom_id"])
+        company = self.env.company
+        for partner_rows in rows.values():
+            by_currency = defaultdict(list)
+            for row in partner_rows:
+                by_currency[row["currency_id"]].append(row)
+            for currency_rows in by_currency.values():
+                base_lines = [
+                    sale_lines.browse(row["sale_line_id"])._prepare_base_line_for_taxes_computation(
+                        quantity=row["quantity"]
+                    )
+                    for row in currency_rows
+                ]
+                for base_line in base_lines:
+                    tax_model._add_tax_details_in_base_line(base_line, company)
+                tax_model._round_base_lines_tax_details(base_lines, company)
+                for row, base_line in zip(currency_rows, base_lines, strict=True):
+                    row["amount_untaxed"] = base_line["tax_details"]["total_excluded_currency"]
+                    row["amount"] = base_line["tax_details"]["total_included_currency"]
 
     @api.model
     def _store(self, jobs, rows):
@@ -230,6 +255,7 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                         "price_unit": row["price_unit"],
                         "discount": row["discount"],
                         "tax_label": row["tax_label"],
+                        "amount_untaxed": row["amount_untaxed"],
                         "amount": row["amount"],
                         "sale_line_id": row["sale_line_id"],
                         "held_sale_line_id": row["sale_line_id"],

@@ -17,6 +17,11 @@ _logger = logging.getLogger(__name__)
 
 # The answers after which a delivery statement is invoiced: what the customer confirmed.
 INVOICED_STATES = ("confirmed", "deemed", "disputed")
+# The statement reports (monthly_settlement_reports) that print a disputed delivery statement as answered.
+ANSWERED_DELIVERY_REPORTS = (
+    "monthly_settlement_reports.report_statement",
+    "monthly_settlement_reports.report_statement_xlsx",
+)
 
 
 class MonthlySettlementStatement(models.Model):
@@ -132,8 +137,15 @@ class MonthlySettlementStatement(models.Model):
         line that has moved on to a newer delivery statement is that statement's now."""
         self.ensure_one()
         details = self.detail_ids.filtered(lambda detail: detail.sale_line_id and not detail.is_invoiced)
-        if self.state == "disputed":  # disputed per product line (portal) or per order (a reviewer)
-            return details.filtered(lambda detail: not (detail.is_disputed or detail.line_id.is_disputed))
+        if self.state == "disputed":
+            # Disputed per product line (portal, or a reviewer's record); an order flagged without
+            # any of its product lines (recorded before per line) is disputed whole.
+            per_line = self.detail_ids.filtered("is_disputed").line_id
+            return details.filtered(
+                lambda detail: (
+                    not (detail.is_disputed or (detail.line_id.is_disputed and detail.line_id not in per_line))
+                )
+            )
         held_elsewhere = (
             self.env["monthly.settlement.statement.detail"]
             .sudo()
@@ -192,9 +204,8 @@ class MonthlySettlementStatement(models.Model):
             quantity, price = claim.get("quantity"), claim.get("price_unit")
             if (quantity is not None and quantity < 0) or (price is not None and price < 0):
                 raise UserError(self.env._("A quantity or price cannot be negative."))
-            other_quantity = quantity is not None and float_compare(quantity, detail.quantity, precision_digits=6)
-            other_price = price is not None and float_compare(price, detail.price_unit, precision_digits=6)
-            if not (other_quantity or other_price or text):
+            other_quantity, other_price = detail._other_figures(quantity, price)
+            if other_quantity is None and other_price is None and not text:
                 raise UserError(
                     self.env._(
                         "Say what is wrong with %(product)s: the quantity you received, the price you "
@@ -204,13 +215,11 @@ class MonthlySettlementStatement(models.Model):
                 )
             values[detail] = {
                 "is_disputed": True,
-                "disputed_quantity": quantity if other_quantity else detail.quantity,
-                "disputed_price_unit": price if other_price else detail.price_unit,
+                "disputed_quantity": detail.quantity if other_quantity is None else other_quantity,
+                "disputed_price_unit": detail.price_unit if other_price is None else other_price,
                 "dispute_comment": text,
             }
-            line_comments[detail.line_id.id].append(
-                detail._dispute_summary(quantity if other_quantity else None, price if other_price else None, text)
-            )
+            line_comments[detail.line_id.id].append(detail._dispute_summary(other_quantity, other_price, text))
         if not details and not (comment or "").strip():
             raise UserError(
                 self.env._("Say what is wrong: the product lines you dispute or a comment about the statement.")
@@ -218,6 +227,15 @@ class MonthlySettlementStatement(models.Model):
         for detail, detail_values in values.items():
             detail.sudo().write(detail_values)
         self._record_dispute({line_id: "; ".join(texts) for line_id, texts in line_comments.items()}, comment, **kwargs)
+
+    def _report_shows_answer(self, report):
+        """A disputed delivery statement prints (PDF, XLSX) as answered: the customer's figures on
+        the disputed product lines, not the file sent."""
+        return (
+            self.statement_type == DELIVERY
+            and self.state == "disputed"
+            and report.report_name in ANSWERED_DELIVERY_REPORTS
+        ) or super()._report_shows_answer(report)
 
     # ------------------------------------------------------------------
     # Checks before submitting, revisions

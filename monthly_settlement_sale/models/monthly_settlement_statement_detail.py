@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.tools import format_amount
+from odoo import api, fields, models
+from odoo.tools import float_compare, format_amount
 
 
 class MonthlySettlementStatementLine(models.Model):
@@ -36,6 +36,11 @@ class MonthlySettlementStatementDetail(models.Model):
         help="The sale order line while this open delivery statement holds it: a delivered line is on "
         "at most one open delivery statement, and is invoiced only through it meanwhile.",
     )
+    amount_untaxed = fields.Monetary(
+        string="Untaxed Amount",
+        readonly=True,
+        help="On a delivery statement: the amount without taxes of the delivered quantity, as its invoice line has it.",
+    )
     delivery_date = fields.Date(readonly=True)
     is_invoiced = fields.Boolean(string="Invoiced", readonly=True)
     is_disputed = fields.Boolean(string="Disputed", readonly=True)
@@ -46,14 +51,40 @@ class MonthlySettlementStatementDetail(models.Model):
         string="Price Claimed", digits="Product Price", readonly=True, help="The unit price the customer expects."
     )
     dispute_comment = fields.Text(string="Customer's Comment", readonly=True)
+    dispute_summary = fields.Char(
+        string="Customer's Dispute",
+        compute="_compute_dispute_summary",
+        help="What the customer disputes on this line: its own quantity or unit price, and its comment.",
+    )
 
     _one_open_statement_per_sale_line = models.Constraint(
         "UNIQUE (held_sale_line_id)",
         "This delivered sale order line is already on another open delivery statement.",
     )
 
-    def _dispute_summary(self, quantity, price_unit, comment):
-        """What the customer says of this product line, in a sentence for the chatter and the line."""
+    @api.depends("is_disputed", "disputed_quantity", "disputed_price_unit", "dispute_comment", "quantity", "price_unit")
+    def _compute_dispute_summary(self):
+        for detail in self:
+            detail.dispute_summary = detail.is_disputed and detail._dispute_summary(
+                *detail._other_figures(detail.disputed_quantity, detail.disputed_price_unit),
+                detail.dispute_comment,
+                with_product=False,
+            )
+
+    def _other_figures(self, quantity, price_unit):
+        """(quantity, unit price) of the customer's that differ from ours; None for a figure not
+        given (None) or equal to ours."""
+        self.ensure_one()
+        return (
+            quantity if quantity is not None and float_compare(quantity, self.quantity, precision_digits=6) else None,
+            price_unit
+            if price_unit is not None and float_compare(price_unit, self.price_unit, precision_digits=6)
+            else None,
+        )
+
+    def _dispute_summary(self, quantity, price_unit, comment, with_product=True):
+        """What the customer says of this product line, in a sentence for the chatter and the line
+        (``with_product``: named first; not where the product shows next to it)."""
         self.ensure_one()
         parts = [self.product_id.display_name or self.name or ""]
         if quantity is not None:
@@ -74,4 +105,6 @@ class MonthlySettlementStatementDetail(models.Model):
             )
         if comment:
             parts.append(comment)
+        if not with_product:
+            return ", ".join(parts[1:])
         return ": ".join([parts[0], ", ".join(parts[1:])]) if len(parts) > 1 else parts[0]

@@ -24,6 +24,27 @@ function amountsVisible() {
     };
 }
 
+/** In the answer dialog: who called, received by phone (also the delivery statements' tour). */
+export function answeredByPhone(name) {
+    return [
+        {
+            content: "Who called",
+            trigger: ".modal .o_field_widget[name=answered_by] input",
+            run: `edit ${name}`,
+        },
+        {
+            content: "Received by",
+            trigger: ".modal .o_field_widget[name=channel] .o_select_menu_toggler",
+            run: "click",
+        },
+        {
+            content: "Phone",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains(电话)",
+            run: "click",
+        },
+    ];
+}
+
 function state(value) {
     return {
         content: `The statement is ${value}`,
@@ -96,21 +117,7 @@ registry.category("web_tour.tours").add("monthly_settlement_reviewer_records_a_p
             trigger: ".o_statusbar_buttons button[name=action_customer_disputed]",
             run: "click",
         },
-        {
-            content: "Who called",
-            trigger: ".modal .o_field_widget[name=answered_by] input",
-            run: "edit 采购 王芳",
-        },
-        {
-            content: "Received by",
-            trigger: ".modal .o_field_widget[name=channel] .o_select_menu_toggler",
-            run: "click",
-        },
-        {
-            content: "Phone",
-            trigger: ".o_select_menu_menu .o_select_menu_item:contains(电话)",
-            run: "click",
-        },
+        ...answeredByPhone("采购 王芳"),
         {
             content: "Flag the first document",
             trigger: ".modal .o_field_widget[name=line_ids] .o_data_row:first .o_field_boolean_toggle input",
