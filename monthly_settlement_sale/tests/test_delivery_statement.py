@@ -45,7 +45,11 @@ class TestDeliveryStatement(SaleSettlementCommon, WebClientCase):
             "ms_delivery_reviewer", "monthly_settlement.group_settlement_reviewer"
         )
         cls.salesman = cls._create_settlement_user("ms_delivery_sales", "sales_team.group_sale_salesman_all_leads")
-        (cls.product_a | cls.product_b).write({"invoice_policy": "delivery", "taxes_id": [Command.clear()]})
+        # Services: delivered quantities entered by hand, also when Inventory is installed (the
+        # deliveries of goods from stock are monthly_settlement_sale_stock's tests).
+        (cls.product_a | cls.product_b).write(
+            {"type": "service", "invoice_policy": "delivery", "taxes_id": [Command.clear()]}
+        )
         cls.order_a = cls._order("2026-11-05", [(cls.product_a, 10, 100), (cls.product_b, 5, 20)], ref="PO-001")
         cls.order_b = cls._order("2026-11-20", [(cls.product_a, 3, 100)])
         cls.order_c = cls._order("2026-11-28", [(cls.product_b, 2, 20)])
