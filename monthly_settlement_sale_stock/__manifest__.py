@@ -8,6 +8,5 @@
     "author": "monthly_settlement developers",
     "license": "LGPL-3",
     "depends": ["monthly_settlement_sale", "sale_stock"],
-    "data": [],
     "auto_install": True,
 }

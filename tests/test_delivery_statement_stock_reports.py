@@ -3,16 +3,14 @@ with the reports): each line names its delivery order (送货单号), as the cus
 does; the backorder done after the cut-off is not on it."""
 
 import io
-import subprocess
-import tempfile
 
 import openpyxl
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.monthly_settlement_reports.tests.test_statement_pdf import PDF_REPORT, StatementReportCommon
 from odoo.addons.monthly_settlement_sale_stock.tests.common import StockDeliveryCommon
 
-PDF_REPORT = "monthly_settlement_reports.action_report_statement_pdf"
 XLSX_REPORT = "monthly_settlement_reports.action_report_statement_xlsx"
 
 
@@ -32,12 +30,7 @@ class TestDeliveryStatementStockReports(StockDeliveryCommon, HttpCase):
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf(PDF_REPORT, self.statement.ids)
         )
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as pdf:
-            pdf.write(content)
-            pdf.flush()
-            text = subprocess.run(
-                ["pdftotext", "-layout", pdf.name, "-"], check=True, capture_output=True, text=True
-            ).stdout
+        text = StatementReportCommon._poppler("pdftotext", content, "-layout")
         self.assertIn("送货对账单", text)
         for delivery in (self.first_delivery, self.delivery_b):
             self.assertIn(f"送货单号 {delivery.name}", text)

@@ -238,14 +238,14 @@ class MonthlySettlementStatement(models.Model):
             for detail in statement.detail_ids.filtered("sale_line_id"):
                 stated[detail.sale_line_id] += detail.quantity
             held = statement.detail_ids.held_sale_line_id
-            stale = statement.detail_ids.filtered(
-                lambda detail: (
-                    detail.sale_line_id not in held
-                    or float_compare(
-                        now_stated.get((statement.id, detail.sale_line_id.id), 0.0),
-                        stated[detail.sale_line_id],
-                        precision_digits=6,
-                    )
+            stale = self.env["monthly.settlement.statement.detail"].browse(
+                detail.id
+                for detail in statement.detail_ids
+                if detail.sale_line_id not in held
+                or float_compare(
+                    now_stated.get((statement.id, detail.sale_line_id.id), 0.0),
+                    stated[detail.sale_line_id],
+                    precision_digits=6,
                 )
             )
             if stale:

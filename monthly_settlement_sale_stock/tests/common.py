@@ -40,20 +40,7 @@ class StockDeliveryCommon(SaleSettlementCommon):
 
     @classmethod
     def _order(cls, lines, ref):
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": cls.customer.id,
-                "client_order_ref": ref,
-                "order_line": [
-                    Command.create(
-                        {"product_id": product.id, "product_uom_qty": qty, "price_unit": price, "tax_ids": []}
-                    )
-                    for product, qty, price in lines
-                ],
-            }
-        )
-        order.action_confirm()
-        return order
+        return cls._sale_order(cls.customer, lines, ref=ref)
 
     @classmethod
     def _validate(cls, picking, quantities, when):

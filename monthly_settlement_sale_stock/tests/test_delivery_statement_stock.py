@@ -3,10 +3,8 @@ delivery order with its number and the day it was done in Beijing, cut off at th
 a return after confirmation is a negative line of the next period; the invoice bills exactly what
 was confirmed. Driven over HTTP by a salesperson (one company) and a reviewer (three companies)."""
 
-import json
 from datetime import date
 
-from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -15,7 +13,6 @@ from odoo.addons.monthly_settlement.tests.http_common import WebClientCase
 from .common import StockDeliveryCommon
 
 STATEMENT = "monthly.settlement.statement"
-PERIOD_CLOSED = date(2026, 11, 30)  # the period 26 Oct - 25 Nov
 NEXT_PERIOD_CLOSED = date(2026, 12, 26)  # the period 26 Nov - 25 Dec
 
 
@@ -30,28 +27,6 @@ class TestDeliveryStatementStock(StockDeliveryCommon, WebClientCase):
         cls.portal_user = cls._create_portal_user("ms_stock_portal", contact, lang="zh_CN")
         cls.salesperson = cls._create_settlement_user("ms_stock_sales", "monthly_settlement.group_settlement_user")
         cls.reviewer = cls._create_settlement_user("ms_stock_reviewer", "monthly_settlement.group_settlement_reviewer")
-
-    def _delivery_statement(self, date_to=PERIOD_CLOSED):
-        statements, left = self.env[STATEMENT]._generate_delivery_statements(self.customer, date_to)
-        self.assertFalse(left)
-        return statements
-
-    def _sent(self, statement):
-        statement.action_submit()
-        statement.with_user(self.reviewer).action_approve()
-        statement.with_user(self.reviewer)._mark_sent(self.d("2026-12-01"))
-        return statement
-
-    def _portal_confirm(self, statement):
-        self.authenticate(self.portal_user.login, self.portal_user.login)
-        response = self.url_open(
-            f"/my/statements/{statement.id}/confirm",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"name": "陈静"}}),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertNotIn("error", response.json()["result"], response.text)
-        self.env.invalidate_all()
 
     @staticmethod
     def _rows(statement):
@@ -82,10 +57,16 @@ class TestDeliveryStatementStock(StockDeliveryCommon, WebClientCase):
         self.assertEqual(
             self._rows(statement),
             [
-                (self.first_delivery.name, date(2026, 11, 10), 6 * 100 + 5 * 20, [(a_product_a, 6, 600), (a_product_b, 5, 100)]),
+                (
+                    self.first_delivery.name,
+                    date(2026, 11, 10),
+                    6 * 100 + 5 * 20,
+                    [(a_product_a, 6, 600), (a_product_b, 5, 100)],
+                ),
                 (self.delivery_b.name, date(2026, 11, 25), 3 * 100, [(self.order_b.order_line, 3, 300)]),
             ],
-            "the partial delivery of order A and order B done at 23:00 in Beijing; not the backorder done after midnight",
+            "the partial delivery of order A, and order B done at 23:00 in Beijing; not order A's backorder done "
+            "after midnight",
         )
         self.assertEqual(
             [(line.name, line.ref) for line in statement.line_ids],
@@ -93,7 +74,9 @@ class TestDeliveryStatementStock(StockDeliveryCommon, WebClientCase):
         )
         self.assertEqual(statement.closing_balance, 600 + 100 + 300)
         self.assertEqual(a_product_a.qty_delivered, 10, "Odoo counts the backorder already: the cut-off does not")
-        self.assertEqual(statement.detail_ids.mapped("delivery_ref"), [self.first_delivery.name] * 2 + [self.delivery_b.name])
+        self.assertEqual(
+            statement.detail_ids.mapped("delivery_ref"), [self.first_delivery.name] * 2 + [self.delivery_b.name]
+        )
 
         # Submitted after the backorder went out: still what was delivered by the cut-off, not stale.
         statement.action_submit()
@@ -155,14 +138,7 @@ class TestDeliveryStatementStock(StockDeliveryCommon, WebClientCase):
         self.assertEqual(len(self.salesperson.company_ids), 1)
         self.assertEqual(len(self.reviewer.company_ids), 3)
         self.web_login(self.salesperson)
-        action = self.call_button(self.customer, "action_generate_settlement_statement")
-        values = {
-            "statement_type": "delivery",
-            "all_partners": False,
-            "partner_ids": [Command.set(self.customer.ids)],
-            "date_to": "2026-11-30",
-        }
-        self.save_dialog_and_click(action, values, "action_generate")
+        self._generate_delivery_with_wizard()
         statement = self.env[STATEMENT].search([("partner_id", "=", self.customer.id)])
         self.assertEqual((statement.statement_type, statement.closing_balance), ("delivery", 1000))
         self.call_button(statement, "action_submit")
