@@ -1,4 +1,5 @@
 import json
+import re
 from datetime import date, datetime
 
 from odoo import Command
@@ -74,3 +75,13 @@ class SaleSettlementCommon(MonthlySettlementCommon):
         }
         self.save_dialog_and_click(action, values, "action_generate")
         return action, values
+
+    def _portal_dispute(self, statement, form):
+        self.authenticate(self.portal_user.login, self.portal_user.login)
+        page = self.url_open(f"/my/statements/{statement.id}").text
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+        response = self.url_open(
+            f"/my/statements/{statement.id}/dispute", data=dict(form, csrf_token=csrf), allow_redirects=False
+        )
+        self.assertEqual(response.status_code, 303)
+        self.env.invalidate_all()

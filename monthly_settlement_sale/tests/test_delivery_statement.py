@@ -7,7 +7,6 @@ product A at 100; order C was delivered on 28 Nov, after the period. No taxes, s
 quantity × price.
 """
 
-import re
 from datetime import date
 
 from psycopg2.errors import UniqueViolation
@@ -64,16 +63,6 @@ class TestDeliveryStatement(SaleSettlementCommon, WebClientCase):
     def _deliver(cls, order, *quantities):
         for line, quantity in zip(order.order_line, quantities, strict=True):
             line.qty_delivered = quantity
-
-    def _portal_dispute(self, statement, form):
-        self.authenticate(self.portal_user.login, self.portal_user.login)
-        page = self.url_open(f"/my/statements/{statement.id}").text
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-        response = self.url_open(
-            f"/my/statements/{statement.id}/dispute", data=dict(form, csrf_token=csrf), allow_redirects=False
-        )
-        self.assertEqual(response.status_code, 303)
-        self.env.invalidate_all()
 
     def _lines_of(self, moves):
         """{(order, product): quantity} of the invoice lines, signed as the customer owes them."""

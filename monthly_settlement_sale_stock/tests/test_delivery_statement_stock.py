@@ -166,3 +166,32 @@ class TestDeliveryStatementStock(StockDeliveryCommon, WebClientCase):
             self._invoiced(statement.delivery_invoice_ids),
             {self.order_a.order_line[0]: 6, self.order_a.order_line[1]: 5, self.order_b.order_line: 3},
         )
+
+    def test_disputed_delivery_stays_open_while_the_others_are_invoiced(self):
+        """Line A of order A went out in the backorder (4, 26 Nov) and came back in part (2, 28 Nov):
+        the customer disputes the backorder, confirms the return. The return is credited; the
+        backorder, and only it, is on the January statement."""
+        a_product_a = self.order_a.order_line[0]
+        self._portal_confirm(self._sent(self._delivery_statement()))
+        returned = self._return(self.first_delivery, {self.product_a: 2}, "2026-11-28 03:00:00")
+        following = self._sent(self._delivery_statement(NEXT_PERIOD_CLOSED))
+        disputed = following.detail_ids.filtered(lambda detail: detail.delivery_ref == self.backorder.name)
+        self._portal_dispute(
+            following,
+            {
+                f"dispute_detail_{disputed.id}": "on",
+                f"quantity_detail_{disputed.id}": "3",
+                f"comment_detail_{disputed.id}": "只收到3件",
+            },
+        )
+        self.assertEqual(following.state, "disputed")
+        self.assertEqual(self._invoiced(following.delivery_invoice_ids), {a_product_a: -2}, "the return, credited")
+        self.assertEqual(a_product_a.qty_invoiced, 6 - 2)
+
+        january = self._delivery_statement(date(2027, 1, 26))
+        self.assertEqual(
+            self._rows(january),
+            [(self.backorder.name, date(2026, 11, 26), 4 * 100, [(a_product_a, 4, 400)])],
+            "the disputed delivery comes back as it was; the first delivery and the return are invoiced",
+        )
+        self.assertNotIn(returned.name, january.line_ids.mapped("delivery_ref"))
