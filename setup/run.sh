@@ -47,6 +47,10 @@ else
     drop_db  # a half-made database from an interrupted first run
     ms_odoo db -c "$MS_CONF" init "$DB" --with-demo --country CN --language zh_CN >"$MS_CACHE/demo-init-$DB.log" 2>&1 \
         || ms_die "creating $DB failed, see $MS_CACHE/demo-init-$DB.log"
+    # Inventory before the Chinese demo company exists: Odoo gives a warehouse to the companies
+    # created after it, and the demo's sale orders in that company need one.
+    ms_odoo -c "$MS_CONF" -d "$DB" -i sale_stock --stop-after-init --log-level=warn \
+        || ms_die "installing sale_stock into $DB failed (Odoo's log above)"
     ms_odoo -c "$MS_CONF" -d "$DB" -i "l10n_cn,$MODULES" --stop-after-init --log-level=warn \
         || ms_die "installing $MODULES into $DB failed (Odoo's log above)"
     installed || ms_die "installing $MODULES into $DB failed"

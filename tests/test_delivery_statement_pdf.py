@@ -21,7 +21,9 @@ class TestDeliveryStatementPdf(SaleSettlementCommon, HttpCase):
         customer = self._create_monthly_customer(
             "深圳先对账电子有限公司", cutoff_day=25, settlement_mode="monthly_statement_first", settlement_lang="zh_CN"
         )
-        self.product_a.write({"name": "贴片电容 0603", "invoice_policy": "delivery", "taxes_id": [Command.clear()]})
+        self.product_a.write(  # a service: delivered quantity by hand, with or without Inventory
+            {"name": "贴片电容 0603", "type": "service", "invoice_policy": "delivery", "taxes_id": [Command.clear()]}
+        )
         order = self.env["sale.order"].create(
             {
                 "partner_id": customer.id,
@@ -63,7 +65,7 @@ class TestDeliveryStatementPdf(SaleSettlementCommon, HttpCase):
         customer = self._create_monthly_customer(
             "深圳先对账电子有限公司", cutoff_day=25, settlement_mode="monthly_statement_first", settlement_lang="zh_CN"
         )
-        self.product_a.write({"invoice_policy": "delivery", "taxes_id": [Command.clear()]})
+        self.product_a.write({"type": "service", "invoice_policy": "delivery", "taxes_id": [Command.clear()]})
         order = self.env["sale.order"].create(
             {
                 "partner_id": customer.id,

@@ -152,3 +152,17 @@ class MonthlySettlementStatement(models.Model):
             return
         with ThreadPoolExecutor(max_workers=workers) as pool:
             list(pool.map(render_in_own_cursor, self.ids))
+
+
+class MonthlySettlementStatementLine(models.Model):
+    _inherit = "monthly.settlement.statement.line"
+
+    def _report_reference(self):
+        """The Reference column of the PDF and XLSX: the line's reference (unless it repeats the
+        document), and on a delivery statement with stock the delivery order (送货单号) the customer
+        matches against its receiving note."""
+        self.ensure_one()
+        parts = [self.ref if self.ref != self.name else ""]
+        if "delivery_ref" in self._fields and self.delivery_ref:
+            parts.append(self.env._("Delivery Order %(number)s", number=self.delivery_ref))
+        return " · ".join(part for part in parts if part)

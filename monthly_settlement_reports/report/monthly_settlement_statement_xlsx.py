@@ -99,7 +99,7 @@ class StatementXlsxMixin(models.AbstractModel):
                 continue
             sheet.write(row, 1, line.name or "")
             sheet.write(row, 2, type_labels.get(line.line_type, ""))
-            sheet.write(row, 3, line.ref or "")
+            sheet.write(row, 3, line._report_reference())
             if line.date_due:
                 sheet.write_datetime(row, 4, self._as_datetime(line.date_due), formats["date"])
             sheet.write_number(row, 5, line.debit, formats["amount"])

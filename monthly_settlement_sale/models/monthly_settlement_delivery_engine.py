@@ -4,8 +4,9 @@ A delivery statement lists, per order, the sale order lines delivered and not in
 whose delivery date is on or before the statement date: the period's deliveries, and those of
 earlier periods still open (a line the customer disputed, a return after invoicing, shown
 negative). The delivery date is the order's commitment date, else its order date, in the
-company's time zone (without stock pickings; a glue module with sale_stock would override
-`_delivery_date_sql` with the done pickings' date).
+company's time zone. `_deliveries_sql` is the one definition of what a line delivered and did
+not invoice as of the cut-off; monthly_settlement_sale_stock reads it from the done stock moves
+(one row per delivery order, returns negative, each in the period it is done).
 
 A line is on at most one open delivery statement: the statement's product line holds it
 (``held_sale_line_id``, unique) until the statement is answered or cancelled. Generation shares
@@ -63,20 +64,44 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
         return created, left
 
     @api.model
+    def _delivery_tz(self):
+        """The time zone whose calendar days are delivery dates: the company's (the user's, else UTC,
+        when the company has none), so that a statement does not depend on who generates it."""
+        return self.env.company.partner_id.tz or self.env.context.get("tz") or "UTC"
+
+    @api.model
     def _delivery_date_sql(self):
         """The day a sale order line was delivered (``sale_line``, ``sale_order`` in the query)."""
-        tz = self.env.context.get("tz") or self.env.company.partner_id.tz or "UTC"
         return SQL(
             "(COALESCE(sale_order.commitment_date, sale_order.date_order) AT TIME ZONE 'UTC' AT TIME ZONE %s)::date",
-            tz,
+            self._delivery_tz(),
+        )
+
+    @api.model
+    def _deliveries_sql(self):
+        """What each candidate sale order line delivered and did not invoice, as of its cut-off:
+        a query over the ``line`` CTE (sale_line_id, period_end) returning rows (sale_line_id,
+        period_end, delivery_date, delivery_ref, quantity), several per line when it went out in
+        several deliveries. Here, without stock: one row, the delivered quantity not invoiced
+        yet, dated by `_delivery_date_sql` (a row dated after the cut-off is left out). The
+        glue module with sale_stock reads the done stock moves up to the cut-off instead."""
+        return SQL(
+            """
+            SELECT line.sale_line_id, line.period_end, %(delivery_date)s AS delivery_date,
+                   NULL::varchar AS delivery_ref, sale_line.qty_delivered - sale_line.qty_invoiced AS quantity
+              FROM line
+              JOIN sale_order_line sale_line ON sale_line.id = line.sale_line_id
+              JOIN sale_order ON sale_order.id = sale_line.order_id
+            """,
+            delivery_date=self._delivery_date_sql(),
         )
 
     @api.model
     def _delivered_rows(self, jobs):
         """The delivered, uninvoiced sale order lines of the jobs' customers up to each statement
-        date that no open delivery statement holds, in one query.
+        date that no open delivery statement holds, in one query: a row per line and delivery.
 
-        :return: {partner_id: [row dict]} ordered by currency, delivery date, order, line
+        :return: {partner_id: [row dict]} ordered by currency, delivery date, order, delivery, line
         """
         if not jobs:
             return {}
@@ -89,15 +114,8 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
             WITH job AS (
                 SELECT * FROM unnest(%(partner_ids)s::int[], %(ends)s::date[]) AS job(partner_id, period_end)
             ),
-            delivered AS (
-                SELECT job.partner_id, sale_order.currency_id, sale_order.id AS order_id,
-                       sale_order.name AS order_name, sale_order.client_order_ref,
-                       %(delivery_date)s AS delivery_date,
-                       sale_line.id AS sale_line_id, sale_line.sequence, sale_line.product_id, sale_line.name,
-                       ROUND((sale_line.qty_delivered - sale_line.qty_invoiced)::numeric, %(digits)s)::float
-                           AS quantity,
-                       sale_line.product_uom_id, sale_line.price_unit, sale_line.discount,
-                       job.period_end
+            line AS (
+                SELECT job.partner_id, job.period_end, sale_line.id AS sale_line_id
                   FROM job
                   JOIN res_partner partner ON partner.commercial_partner_id = job.partner_id
                   JOIN sale_order ON sale_order.partner_id = partner.id
@@ -106,14 +124,28 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                    AND sale_order.company_id = %(company_id)s
                    AND sale_line.display_type IS NULL
                    AND sale_line.is_downpayment IS NOT TRUE
-                   AND ROUND((sale_line.qty_delivered - sale_line.qty_invoiced)::numeric, %(digits)s) != 0
                    AND NOT EXISTS (
                        SELECT 1 FROM monthly_settlement_statement_detail held
                         WHERE held.held_sale_line_id = sale_line.id
                    )
+            ),
+            delivery AS (%(deliveries)s),
+            delivered AS (
+                SELECT line.partner_id, sale_order.currency_id, sale_order.id AS order_id,
+                       sale_order.name AS order_name, sale_order.client_order_ref,
+                       delivery.delivery_date, delivery.delivery_ref,
+                       sale_line.id AS sale_line_id, sale_line.sequence, sale_line.product_id, sale_line.name,
+                       ROUND(delivery.quantity::numeric, %(digits)s)::float AS quantity,
+                       sale_line.product_uom_id, sale_line.price_unit, sale_line.discount,
+                       line.period_end
+                  FROM line
+                  JOIN delivery ON delivery.sale_line_id = line.sale_line_id AND delivery.period_end = line.period_end
+                  JOIN sale_order_line sale_line ON sale_line.id = line.sale_line_id
+                  JOIN sale_order ON sale_order.id = sale_line.order_id
+                 WHERE ROUND(delivery.quantity::numeric, %(digits)s) != 0
             )
             SELECT delivered.partner_id, delivered.currency_id, delivered.order_id, delivered.order_name,
-                   delivered.client_order_ref, delivered.delivery_date, delivered.sale_line_id,
+                   delivered.client_order_ref, delivered.delivery_date, delivered.delivery_ref, delivered.sale_line_id,
                    delivered.product_id, delivered.name, delivered.quantity, delivered.product_uom_id,
                    delivered.price_unit, delivered.discount,
                    (SELECT string_agg(COALESCE(tax.name->>lang.code, tax.name->>'en_US'), ', '
@@ -126,18 +158,18 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
              CROSS JOIN LATERAL (SELECT COALESCE(customer.settlement_lang, customer.lang, 'en_US') AS code) lang
              WHERE delivered.delivery_date <= delivered.period_end
              ORDER BY delivered.partner_id, delivered.currency_id, delivered.delivery_date, delivered.order_id,
-                      delivered.sequence, delivered.sale_line_id
+                      delivered.delivery_ref NULLS FIRST, delivered.sequence, delivered.sale_line_id
             """,
                 partner_ids=[partner.id for partner in partners],
                 ends=[jobs[partner][1] for partner in partners],
                 company_id=self.env.company.id,
-                delivery_date=self._delivery_date_sql(),
+                deliveries=self._deliveries_sql(),
                 digits=digits,
             )
         )
         columns = (
-            "partner_id currency_id order_id order_name ref delivery_date sale_line_id product_id name quantity "
-            "uom_id price_unit discount tax_label"
+            "partner_id currency_id order_id order_name ref delivery_date delivery_ref sale_line_id product_id name "
+            "quantity uom_id price_unit discount tax_label"
         ).split()
         rows = defaultdict(list)
         for values in self.env.cr.fetchall():
@@ -174,6 +206,38 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                 for row, base_line in zip(currency_rows, base_lines, strict=True):
                     row["amount_untaxed"] = base_line["tax_details"]["total_excluded_currency"]
                     row["amount"] = base_line["tax_details"]["total_included_currency"]
+
+    def _stated_quantities(self, statements):
+        """{(statement id, sale order line id): quantity} delivered and not invoiced as of each
+        statement's date, as generating it now would state it (its own hold aside): through
+        `_deliveries_sql`, the one definition of a delivered quantity."""
+        if not statements:
+            return {}
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH stated AS (
+                SELECT DISTINCT detail.statement_id, detail.sale_line_id, statement.period_end
+                  FROM monthly_settlement_statement_detail detail
+                  JOIN monthly_settlement_statement statement ON statement.id = detail.statement_id
+                 WHERE detail.statement_id = ANY(%(ids)s) AND detail.sale_line_id IS NOT NULL
+            ),
+            line AS (SELECT DISTINCT sale_line_id, period_end FROM stated),
+            delivery AS (%(deliveries)s)
+            SELECT stated.statement_id, stated.sale_line_id,
+                   SUM(ROUND(delivery.quantity::numeric, %(digits)s))::float
+              FROM stated
+              JOIN delivery ON delivery.sale_line_id = stated.sale_line_id AND delivery.period_end = stated.period_end
+             WHERE delivery.delivery_date <= stated.period_end
+             GROUP BY stated.statement_id, stated.sale_line_id
+            """,
+                ids=statements.ids,
+                deliveries=self._deliveries_sql(),
+                digits=self.env["decimal.precision"].precision_get("Product Unit"),
+            )
+        )
+        return {(statement_id, line_id): quantity for statement_id, line_id, quantity in self.env.cr.fetchall()}
 
     @api.model
     def _store(self, jobs, rows):
@@ -218,15 +282,17 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
 
     @api.model
     def _store_lines(self, statements, groups):
-        """One line per order (delivery date, order, customer reference, amount) and its product
-        lines: three queries for all the statements."""
+        """One line per order and delivery (delivery date, order, customer reference, delivery
+        order number when stock says it, amount) and its product lines: three queries for all the
+        statements. A sale order line delivered in several deliveries has a product line under
+        each; the first holds it for the statement."""
         engine = self.env["monthly.settlement.engine"]
         line_rows, detail_rows = [], []
         for statement, statement_rows in zip(statements, groups, strict=True):
             by_order = defaultdict(list)
             for row in statement_rows:
-                by_order[row["order_id"]].append(row)
-            balance = 0.0
+                by_order[row["order_id"], row["delivery_ref"]].append(row)
+            balance, held = 0.0, set()
             for sequence, order_rows in enumerate(by_order.values(), start=1):
                 amount = sum(row["amount"] for row in order_rows)
                 balance += amount
@@ -237,6 +303,7 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                         "line_type": DELIVERY,
                         "name": order_rows[0]["order_name"],
                         "ref": order_rows[0]["ref"],
+                        "delivery_ref": order_rows[0]["delivery_ref"],
                         "date": min(row["delivery_date"] for row in order_rows),
                         "amount": amount,
                         "open_amount": 0.0,
@@ -246,7 +313,7 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                 detail_rows += [
                     {
                         "statement_id": statement.id,
-                        "line_name": row["order_name"],
+                        "line_sequence": sequence,
                         "sequence": index,
                         "product_id": row["product_id"],
                         "name": row["name"],
@@ -258,22 +325,23 @@ class MonthlySettlementDeliveryEngine(models.AbstractModel):
                         "amount_untaxed": row["amount_untaxed"],
                         "amount": row["amount"],
                         "sale_line_id": row["sale_line_id"],
-                        "held_sale_line_id": row["sale_line_id"],
+                        "held_sale_line_id": row["sale_line_id"] if row["sale_line_id"] not in held else None,
                         "delivery_date": row["delivery_date"],
                     }
                     for index, row in enumerate(order_rows)
                 ]
+                held.update(row["sale_line_id"] for row in order_rows)
         line_model = self.env["monthly.settlement.statement.line"]
         engine._insert_rows(line_model, line_rows)
         self.env.cr.execute(
             SQL(
-                "SELECT statement_id, name, id FROM monthly_settlement_statement_line WHERE statement_id = ANY(%s)",
+                "SELECT statement_id, sequence, id FROM monthly_settlement_statement_line WHERE statement_id = ANY(%s)",
                 statements.ids,
             )
         )
-        line_ids = {(statement_id, name): line_id for statement_id, name, line_id in self.env.cr.fetchall()}
+        line_ids = {(statement_id, sequence): line_id for statement_id, sequence, line_id in self.env.cr.fetchall()}
         for row in detail_rows:
-            row["line_id"] = line_ids[row["statement_id"], row.pop("line_name")]
+            row["line_id"] = line_ids[row["statement_id"], row.pop("line_sequence")]
         engine._insert_rows(self.env["monthly.settlement.statement.detail"], detail_rows)
         line_model.invalidate_model()
         self.env["monthly.settlement.statement.detail"].invalidate_model()

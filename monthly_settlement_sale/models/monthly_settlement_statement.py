@@ -245,20 +245,25 @@ class MonthlySettlementStatement(models.Model):
         deliveries = self.filtered(lambda statement: statement.statement_type == DELIVERY)
         result = super(MonthlySettlementStatement, self - deliveries)._check_consistency()
         problems = []
+        now_stated = self.env["monthly.settlement.delivery.engine"]._stated_quantities(deliveries)
         for statement in deliveries:
             label = statement.display_name + " — " + statement.partner_id.display_name
             if statement.currency_id.compare_amounts(
                 sum(statement.line_ids.mapped("amount")), statement.closing_balance
             ):
                 problems.append(self.env._("%(statement)s: the lines do not add up to the total.", statement=label))
-            stale = statement.detail_ids.filtered(
-                lambda detail: (
-                    detail.held_sale_line_id != detail.sale_line_id
-                    or float_compare(
-                        detail.sale_line_id.qty_delivered - detail.sale_line_id.qty_invoiced,
-                        detail.quantity,
-                        precision_digits=6,
-                    )
+            stated = defaultdict(float)
+            for detail in statement.detail_ids.filtered("sale_line_id"):
+                stated[detail.sale_line_id] += detail.quantity
+            held = statement.detail_ids.held_sale_line_id
+            stale = self.env["monthly.settlement.statement.detail"].browse(
+                detail.id
+                for detail in statement.detail_ids
+                if detail.sale_line_id not in held
+                or float_compare(
+                    now_stated.get((statement.id, detail.sale_line_id.id), 0.0),
+                    stated[detail.sale_line_id],
+                    precision_digits=6,
                 )
             )
             if stale:

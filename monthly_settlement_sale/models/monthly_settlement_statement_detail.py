@@ -6,6 +6,12 @@ class MonthlySettlementStatementLine(models.Model):
     _inherit = "monthly.settlement.statement.line"
 
     line_type = fields.Selection(selection_add=[("delivery", "Delivery")], ondelete={"delivery": "cascade"})
+    delivery_ref = fields.Char(
+        string="Delivery Order",
+        readonly=True,
+        help="On a delivery statement, the delivery order (送货单号) of these deliveries, as on the customer's "
+        "receiving note: a line per order and delivery when Inventory delivers the goods.",
+    )
 
 
 class MonthlySettlementStatementDetail(models.Model):
@@ -42,6 +48,7 @@ class MonthlySettlementStatementDetail(models.Model):
         help="On a delivery statement: the amount without taxes of the delivered quantity, as its invoice line has it.",
     )
     delivery_date = fields.Date(readonly=True)
+    delivery_ref = fields.Char(related="line_id.delivery_ref", string="Delivery Order")
     is_invoiced = fields.Boolean(string="Invoiced", readonly=True)
     is_disputed = fields.Boolean(string="Disputed", readonly=True)
     disputed_quantity = fields.Float(

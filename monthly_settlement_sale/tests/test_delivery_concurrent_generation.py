@@ -27,7 +27,7 @@ class TestDeliveryConcurrentGeneration(CommittedFixtureCase):
             env = cls._main_company_env(cr)
             company = env.company
             product = env["product.product"].create(
-                {"name": f"并发送货 {tag}", "type": "consu", "invoice_policy": "delivery", "taxes_id": []}
+                {"name": f"并发送货 {tag}", "type": "service", "invoice_policy": "delivery", "taxes_id": []}
             )
             partners = env["res.partner"].create(
                 [

@@ -7,9 +7,7 @@ product A at 100; order C was delivered on 28 Nov, after the period. No taxes, s
 quantity × price.
 """
 
-import json
-import re
-from datetime import date, datetime
+from datetime import date
 
 from psycopg2.errors import UniqueViolation
 
@@ -21,10 +19,9 @@ from odoo.tools import mute_logger
 
 from odoo.addons.monthly_settlement.tests.http_common import RpcError, WebClientCase
 
-from .common import SaleSettlementCommon
+from .common import PERIOD_CLOSED, SaleSettlementCommon
 
 STATEMENT = "monthly.settlement.statement"
-PERIOD_CLOSED = date(2026, 11, 30)
 NEXT_PERIOD_CLOSED = date(2026, 12, 26)
 
 
@@ -45,7 +42,11 @@ class TestDeliveryStatement(SaleSettlementCommon, WebClientCase):
             "ms_delivery_reviewer", "monthly_settlement.group_settlement_reviewer"
         )
         cls.salesman = cls._create_settlement_user("ms_delivery_sales", "sales_team.group_sale_salesman_all_leads")
-        (cls.product_a | cls.product_b).write({"invoice_policy": "delivery", "taxes_id": [Command.clear()]})
+        # Services: delivered quantities entered by hand, also when Inventory is installed (the
+        # deliveries of goods from stock are monthly_settlement_sale_stock's tests).
+        (cls.product_a | cls.product_b).write(
+            {"type": "service", "invoice_policy": "delivery", "taxes_id": [Command.clear()]}
+        )
         cls.order_a = cls._order("2026-11-05", [(cls.product_a, 10, 100), (cls.product_b, 5, 20)], ref="PO-001")
         cls.order_b = cls._order("2026-11-20", [(cls.product_a, 3, 100)])
         cls.order_c = cls._order("2026-11-28", [(cls.product_b, 2, 20)])
@@ -56,58 +57,12 @@ class TestDeliveryStatement(SaleSettlementCommon, WebClientCase):
     @classmethod
     def _order(cls, day, lines, ref=False):
         """A confirmed order delivered on ``day`` (its commitment date)."""
-        order = cls.env["sale.order"].create(
-            {
-                "partner_id": cls.customer.id,
-                "client_order_ref": ref,
-                "commitment_date": datetime.fromisoformat(f"{day} 02:00:00"),
-                "order_line": [
-                    Command.create(
-                        {"product_id": product.id, "product_uom_qty": qty, "price_unit": price, "tax_ids": []}
-                    )
-                    for product, qty, price in lines
-                ],
-            }
-        )
-        order.action_confirm()
-        return order
+        return cls._sale_order(cls.customer, lines, ref=ref, day=day)
 
     @classmethod
     def _deliver(cls, order, *quantities):
         for line, quantity in zip(order.order_line, quantities, strict=True):
             line.qty_delivered = quantity
-
-    def _delivery_statement(self, date_to=PERIOD_CLOSED):
-        statements, left = self.env[STATEMENT]._generate_delivery_statements(self.customer, date_to)
-        self.assertFalse(left)
-        return statements
-
-    def _sent(self, statement):
-        statement.action_submit()
-        statement.with_user(self.reviewer).action_approve()
-        statement.with_user(self.reviewer)._mark_sent(self.d("2026-11-27"))
-        return statement
-
-    def _portal_confirm(self, statement):
-        self.authenticate(self.portal_user.login, self.portal_user.login)
-        response = self.url_open(
-            f"/my/statements/{statement.id}/confirm",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {"name": "陈静"}}),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertNotIn("error", response.json()["result"], response.text)
-        self.env.invalidate_all()
-
-    def _portal_dispute(self, statement, form):
-        self.authenticate(self.portal_user.login, self.portal_user.login)
-        page = self.url_open(f"/my/statements/{statement.id}").text
-        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
-        response = self.url_open(
-            f"/my/statements/{statement.id}/dispute", data=dict(form, csrf_token=csrf), allow_redirects=False
-        )
-        self.assertEqual(response.status_code, 303)
-        self.env.invalidate_all()
 
     def _lines_of(self, moves):
         """{(order, product): quantity} of the invoice lines, signed as the customer owes them."""
@@ -272,14 +227,7 @@ class TestDeliveryStatement(SaleSettlementCommon, WebClientCase):
     def test_generated_by_a_preparer_with_the_wizard_over_http(self):
         preparer = self._create_settlement_user("ms_delivery_preparer", "monthly_settlement.group_settlement_user")
         self.web_login(preparer)
-        action = self.call_button(self.customer, "action_generate_settlement_statement")
-        values = {
-            "statement_type": "delivery",
-            "all_partners": False,
-            "partner_ids": [Command.set(self.customer.ids)],
-            "date_to": "2026-11-30",
-        }
-        self.save_dialog_and_click(action, values, "action_generate")
+        action, values = self._generate_delivery_with_wizard()
         statement = self.env[STATEMENT].search([("partner_id", "=", self.customer.id)])
         self.assertEqual((statement.statement_type, statement.closing_balance), ("delivery", 1200))
         self.assertEqual(statement.generate_uid, preparer)
