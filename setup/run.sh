@@ -37,6 +37,9 @@ installed() {
 drop_db() { PGOPTIONS=--client-min-messages=warning dropdb --if-exists "$DB"; }  # no NOTICE when absent
 
 [ "${MS_DEMO_RESET:-}" = 1 ] && drop_db
+if installed && [ "$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'sale_stock'")" != installed ]; then
+    ms_die "$DB was built before the demo had Inventory (its demo company has no warehouse): rebuild it with MS_DEMO_RESET=1 bash setup/run.sh"
+fi
 if installed; then
     # -u updates the modules the database has; -i installs those added to the repository since.
     ms_log "updating $DB ($MODULES)"
