@@ -62,7 +62,10 @@ class DeliveryDisputeCommon(SaleSettlementCommon):
         cls.vat_included = cls.env["account.tax"].create(
             dict(tax_values, name="增值税 13%（含税价）", price_include_override="tax_included")
         )
-        (cls.product_a | cls.product_b).write({"invoice_policy": "delivery", "taxes_id": [Command.clear()]})
+        # Services: their delivered quantity is entered by hand, with or without Inventory.
+        (cls.product_a | cls.product_b).write(
+            {"type": "service", "invoice_policy": "delivery", "taxes_id": [Command.clear()]}
+        )
         cls.order_1 = cls._order(
             "2026-11-05", [(cls.product_a, 3, 99.99, 0, cls.vat_included), (cls.product_b, 7, 33.33, 5, cls.vat)]
         )
