@@ -49,7 +49,7 @@ class TestPortalQueryCount(MonthlySettlementCommon, HttpCase):
         self.authenticate(self.portal_user.login, self.portal_user.login)
         self.assertEqual(len(self.big.line_ids), 31, "the opening line and 30 invoices")
 
-        small_page, small_html = self._queries(f"/my/statements/{self.small.id}")
+        small_page, _small_html = self._queries(f"/my/statements/{self.small.id}")
         big_page, big_html = self._queries(f"/my/statements/{self.big.id}")
         self.assertEqual(big_page, small_page, "a 31-line statement costs the queries of a 2-line one")
         self.assertEqual(big_html.count("dispute_line_") // 2, 30, "every document line is on the page")

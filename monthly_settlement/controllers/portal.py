@@ -35,6 +35,8 @@ class MonthlySettlementPortal(CustomerPortal):
         "state",
         "is_withdrawn",
     )
+    # Rows per page of the list: 20 statements are 20 months (Odoo's portal lists page by 20 to 80).
+    _statement_items_per_page = 20
 
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
@@ -105,7 +107,7 @@ class MonthlySettlementPortal(CustomerPortal):
             url_args={"sortby": sortby, "filterby": filterby, "search": search or ""},
             total=count,
             page=page,
-            step=self._items_per_page,
+            step=self._statement_items_per_page,
         )
         # Only the columns the list shows (a statement row is wide), in one query.
         statements = (
@@ -113,7 +115,7 @@ class MonthlySettlementPortal(CustomerPortal):
                 domain,
                 self._statement_list_fields,
                 order=sortings[sortby]["order"],
-                limit=self._items_per_page,
+                limit=self._statement_items_per_page,
                 offset=pager["offset"],
             )
             if count

@@ -20,3 +20,4 @@ from . import monthly_settlement_ledger_match_line
 from . import monthly_settlement_archive
 from . import monthly_settlement_statement_sending
 from . import ir_attachment
+from . import monthly_settlement_statement_portal

@@ -19,11 +19,16 @@ What it does:
    ``--seconds`` seconds.
 4. Prints per page: requests, errors (anything but a 200 with the page's marker), p50, p95 and
    max in milliseconds, and requests per second; then stops the server.
+5. Prints what else ran: the clients' own CPU (they share the machine with the server), the CPU
+   of the server's processes, and the load average before and after the run.
 
-Pages only (HTML), as a browser with its asset bundles cached asks for them.
+Pages only (HTML), as a browser with its asset bundles cached asks for them. The clients are light
+(``http.client``, the body checked for its marker as bytes, no HTML parsing) so that they take
+little of the CPU the server needs on a small machine.
 """
 
 import argparse
+import http.client
 import os
 import re
 import signal
@@ -33,8 +38,8 @@ import sys
 import threading
 import time
 from datetime import date, datetime
+from urllib.parse import urlencode
 
-import requests
 from dateutil.relativedelta import relativedelta
 
 import odoo.init
@@ -174,9 +179,12 @@ def start_server(args, port, gevent_port):
         if server.poll() is not None:
             raise SystemExit(f"the server stopped at start (exit {server.returncode})")
         try:
-            if requests.get(f"{base}/web/login", timeout=5).status_code == 200:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/web/login")
+            if connection.getresponse().status == 200:
+                connection.close()
                 return server, base
-        except requests.ConnectionError:
+        except OSError:
             pass
         time.sleep(0.5)
     stop_server(server)
@@ -193,25 +201,49 @@ def stop_server(server):
             server.wait()
 
 
-def login(base):
+class Browser:
+    """One client's HTTP connection (kept alive while the server keeps it) and cookies."""
+
+    def __init__(self, port):
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        self.cookies = {}
+
+    def request(self, method, path, body=None):
+        headers = {"Cookie": "; ".join(f"{name}={value}" for name, value in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, OSError):  # the server closed the connection: once more
+            self.connection.close()
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        content = response.read()
+        for header in response.headers.get_all("Set-Cookie") or ():
+            name, _sep, rest = header.partition("=")
+            self.cookies[name.strip()] = rest.split(";", 1)[0]
+        if response.will_close:
+            self.connection.close()
+        return response.status, response.headers, content
+
+
+def login(port):
     """A session of its own for the portal user, logged in through /web/login as a browser does."""
-    session = requests.Session()
-    page = session.get(f"{base}/web/login", timeout=30)
-    token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
-    answer = session.post(
-        f"{base}/web/login",
-        data={"login": LOGIN, "password": LOGIN, "csrf_token": token, "redirect": "/my"},
-        timeout=30,
-    )
-    if answer.status_code != 200 or "/web/login" in answer.url:
-        raise SystemExit(f"login failed: {answer.status_code} {answer.url}")
-    return session
+    browser = Browser(port)
+    _status, _headers, page = browser.request("GET", "/web/login")
+    token = re.search(rb'name="csrf_token" value="([^"]+)"', page)[1].decode()
+    body = urlencode({"login": LOGIN, "password": LOGIN, "csrf_token": token, "redirect": "/my"})
+    status, headers, _content = browser.request("POST", "/web/login", body)
+    if status != 303 or "/web/login" in (headers.get("Location") or ""):
+        raise SystemExit(f"login failed: {status} {headers.get('Location')}")
+    return browser
 
 
 class Client(threading.Thread):
-    def __init__(self, base, pages, stop_at, start_barrier):
+    def __init__(self, port, pages, stop_at, start_barrier):
         super().__init__(daemon=True)
-        self.base = base
+        self.port = port
         self.pages = pages  # [(label, path, marker)]
         self.stop_at = stop_at
         self.start_barrier = start_barrier
@@ -219,12 +251,12 @@ class Client(threading.Thread):
         self.errors = {label: 0 for label, _path, _marker in pages}
         self.failure = None
 
-    def fetch(self, label, path, marker, session):
+    def fetch(self, label, path, marker, browser):
         start = time.perf_counter()
         try:
-            response = session.get(f"{self.base}{path}", timeout=60, allow_redirects=False)
-            ok = response.status_code == 200 and marker in response.text
-        except requests.RequestException:
+            status, _headers, content = browser.request("GET", path)
+            ok = status == 200 and marker in content
+        except (http.client.HTTPException, OSError):
             ok = False
         elapsed = time.perf_counter() - start
         if ok:
@@ -234,9 +266,11 @@ class Client(threading.Thread):
 
     def run(self):
         try:
-            session = login(self.base)
+            browser = login(self.port)
             for _label, path, marker in self.pages:  # warm-up, not counted
-                session.get(f"{self.base}{path}", timeout=120).text.index(marker)
+                status, _headers, content = browser.request("GET", path)
+                if status != 200 or marker not in content:
+                    raise RuntimeError(f"{path}: {status}")
         except Exception as error:
             self.failure = error
             self.start_barrier.abort()
@@ -248,8 +282,47 @@ class Client(threading.Thread):
         turn = 0
         while time.monotonic() < self.stop_at[0]:
             label, path, marker = self.pages[turn % len(self.pages)]
-            self.fetch(label, path, marker, session)
+            self.fetch(label, path, marker, browser)
             turn += 1
+
+
+def _proc_cpu_seconds(pid):
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_snapshot(server_pid, database):
+    """CPU seconds so far: this process (the clients), the server and its workers, the PostgreSQL
+    backends of the database, and the whole machine (busy, total)."""
+    children, postgres = {}, 0.0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            parent, cpu = _proc_cpu_seconds(entry)
+            with open(f"/proc/{entry}/cmdline", "rb") as cmdline:
+                command = cmdline.read()
+        except OSError:
+            continue
+        children.setdefault(parent, []).append((int(entry), cpu))
+        if command.startswith(b"postgres: ") and f" {database} ".encode() in command:
+            postgres += cpu
+    server, todo = _proc_cpu_seconds(server_pid)[1], [server_pid]
+    while todo:
+        for child, cpu in children.get(todo.pop(), ()):
+            server += cpu
+            todo.append(child)
+    with open("/proc/stat") as stat:
+        values = [int(value) for value in stat.readline().split()[1:8]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return {
+        "clients": time.process_time(),
+        "server": server,
+        "postgres": postgres,
+        "busy": (sum(values) - values[3] - values[4]) / ticks,
+        "total": sum(values) / ticks,
+    }
 
 
 def percentile(values, share):
@@ -287,15 +360,15 @@ def main():
             cr.commit()
             print(f"seeded {count} statements, one of {args.lines} lines, in {time.perf_counter() - started:.0f} s")
     port, gevent_port = free_port(), free_port()
-    server, base = start_server(args, port, gevent_port)
+    server, _base = start_server(args, port, gevent_port)
     try:
         pages = [
-            ("list /my/statements", "/my/statements", "ST/PL/0000"),
-            (f"page /my/statements/{big_id} ({args.lines} lines)", f"/my/statements/{big_id}", "o_statement_lines"),
+            ("list /my/statements", "/my/statements", b"ST/PL/0000"),
+            (f"page /my/statements/{big_id} ({args.lines} lines)", f"/my/statements/{big_id}", b"o_statement_lines"),
         ]
         stop_at = [float("inf")]
         barrier = threading.Barrier(args.clients + 1)
-        clients = [Client(base, pages, stop_at, barrier) for _ in range(args.clients)]
+        clients = [Client(port, pages, stop_at, barrier) for _ in range(args.clients)]
         for client in clients:
             client.start()
         try:
@@ -303,11 +376,15 @@ def main():
         except threading.BrokenBarrierError:
             failures = [client.failure for client in clients if client.failure]
             raise SystemExit(f"clients failed to log in or warm up: {failures[:3]}") from None
+        load_before = os.getloadavg()
+        cpu_before = cpu_snapshot(server.pid, args.database)
         stop_at[0] = time.monotonic() + args.seconds
         began = time.monotonic()
         for client in clients:
             client.join()
         elapsed = time.monotonic() - began
+        cpu_after = cpu_snapshot(server.pid, args.database)
+        load_after = os.getloadavg()
     finally:
         stop_server(server)
     print(
@@ -328,6 +405,28 @@ def main():
             f"{len(timings) / elapsed:.1f}",
         )
         print(f"{label:<42}" + "".join(f"{value:>10}" for value in row))
+    cpu = {key: cpu_after[key] - cpu_before[key] for key in cpu_before}
+    cpu["others"] = cpu["busy"] - cpu["clients"] - cpu["server"] - cpu["postgres"]
+    cpu["idle"] = cpu["total"] - cpu["busy"]
+    print(
+        f"CPU during the run ({os.cpu_count()} cores, {cpu['total']:.0f} core-seconds): "
+        + ", ".join(
+            f"{title} {cpu[key]:.1f} s ({100 * cpu[key] / cpu['total']:.0f} %)"
+            for key, title in (
+                ("clients", "benchmark clients"),
+                ("server", "Odoo server"),
+                ("postgres", "PostgreSQL for this database"),
+                ("others", "other processes"),
+                ("idle", "idle"),
+            )
+        )
+    )
+    print(
+        "load average (1, 5, 15 min): before "
+        + " ".join(f"{value:.2f}" for value in load_before)
+        + ", after "
+        + " ".join(f"{value:.2f}" for value in load_after)
+    )
 
 
 if __name__ == "__main__":
