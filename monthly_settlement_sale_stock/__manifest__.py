@@ -8,5 +8,6 @@
     "author": "monthly_settlement developers",
     "license": "LGPL-3",
     "depends": ["monthly_settlement_sale", "sale_stock"],
+    "demo": ["demo/monthly_settlement_sale_stock_demo.xml"],
     "auto_install": True,
 }

@@ -18,6 +18,7 @@ class MonthlySettlementDemo(models.AbstractModel):
         """The demo company blocks confirmations on credit hold, and a quotation of 华东 over
         its credit limit waits for a settlement manager's override."""
         company = self._demo_get_company()
+        self._demo_ensure_warehouse(company)
         company.write(
             {
                 "settlement_credit_control": "block",
@@ -55,6 +56,9 @@ class MonthlySettlementDemo(models.AbstractModel):
         company = self._demo_get_company()
         if not self.env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)]):
             return
+        if not self._demo_delivers_here():
+            return
+        self._demo_ensure_warehouse(company)
         env = self.with_company(company).env
         customer = (customer or self.env.ref("monthly_settlement_sale.demo_customer_statement_first")).with_company(
             company
@@ -65,6 +69,22 @@ class MonthlySettlementDemo(models.AbstractModel):
             self._demo_delivered_order(env, customer, min(start + timedelta(days=days), end), ref, lines)
         env["monthly.settlement.statement"]._generate_delivery_statements(customer, end)
         self._demo_delivered_order(env, customer, today, "XDZ-PO-1202", [("demo_product_sensor", 50, 50, 118.0)])
+
+    @api.model
+    def _demo_delivers_here(self):
+        """Whether this module's demo makes the deliveries: not when Inventory is installed, where
+        monthly_settlement_sale_stock makes the same ones as done delivery orders when it installs
+        (its code is not loaded yet while this module's demo data runs)."""
+        return "stock.picking" not in self.env
+
+    @api.model
+    def _demo_ensure_warehouse(self, company):
+        """With Inventory, sale orders need a warehouse in their company; Odoo gives one to the
+        first company only, and the demo's Chinese company is created after Inventory."""
+        if "stock.warehouse" in self.env and not self.env["stock.warehouse"].search_count(
+            [("company_id", "=", company.id)]
+        ):
+            self.env["stock.warehouse"].create({"company_id": company.id})
 
     @api.model
     def _demo_delivered_order(self, env, customer, day, ref, lines):

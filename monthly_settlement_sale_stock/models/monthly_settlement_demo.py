@@ -10,6 +10,10 @@ class MonthlySettlementDemo(models.AbstractModel):
     _inherit = "monthly.settlement.demo"
 
     @api.model
+    def _demo_delivers_here(self):
+        return True
+
+    @api.model
     def _demo_delivered_order(self, env, customer, day, ref, lines):
         order = super()._demo_delivered_order(env, customer, day, ref, lines)
         delivered = {
