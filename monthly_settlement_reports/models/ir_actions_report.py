@@ -87,7 +87,11 @@ class IrActionsReport(models.Model):
             return {res_ids[0]: content}
         reader = PdfFileReader(io.BytesIO(content), strict=False)
         firsts = [(index, res_id) for index, page in enumerate(reader.pages) for res_id in _page_markers(page)]
-        if [res_id for _index, res_id in firsts] != list(res_ids) or firsts[0][0] != 0 or len({i for i, _r in firsts}) != len(firsts):
+        if (
+            [res_id for _index, res_id in firsts] != list(res_ids)
+            or firsts[0][0] != 0
+            or len({i for i, _r in firsts}) != len(firsts)
+        ):
             return {res_id: self._render_statement_pdfs(report, [res_id], data)[res_id] for res_id in res_ids}
         ends = [index for index, _res_id in firsts[1:]] + [len(reader.pages)]
         pdfs = {}
@@ -112,7 +116,9 @@ class IrActionsReport(models.Model):
         articles = root.xpath(ARTICLES)
         if [int(article.get("data-oe-id") or 0) for article in articles] != list(res_ids):
             raise UserError(
-                self.env._("Report template “%(report)s” must print each statement in its own article.", report=report.name)
+                self.env._(
+                    "Report template “%(report)s” must print each statement in its own article.", report=report.name
+                )
             )
         for index, article in enumerate(articles):
             if index:

@@ -32,7 +32,10 @@ class TestStatementPdfBatch(StatementReportCommon, WebClientCase):
     def _pages(self, content):
         info = self._poppler("pdfinfo", content)
         count = int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
-        return [self._poppler("pdftotext", content, "-f", str(page), "-l", str(page), "-layout") for page in range(1, count + 1)]
+        return [
+            self._poppler("pdftotext", content, "-f", str(page), "-l", str(page), "-layout")
+            for page in range(1, count + 1)
+        ]
 
     def _attached_pdfs(self, statement):
         return self.env["ir.attachment"].search(
@@ -49,7 +52,9 @@ class TestStatementPdfBatch(StatementReportCommon, WebClientCase):
                 self.assertEqual(len(attachment), 1)
                 self.assertNotIn(SPLIT_MARKER.encode(), attachment.raw, "the split's markers are removed")
                 pages = self._pages(attachment.raw)
-                alone = self._pages(self.env["ir.actions.report"]._render_statement_pdfs(report, statement.ids)[statement.id])
+                alone = self._pages(
+                    self.env["ir.actions.report"]._render_statement_pdfs(report, statement.ids)[statement.id]
+                )
                 self.assertEqual(pages, alone, "the same pages as the statement rendered on its own")
                 self.assertIn(statement.name, pages[0])
                 text = "".join(pages)
@@ -73,8 +78,10 @@ class TestStatementPdfBatch(StatementReportCommon, WebClientCase):
             self.assertEqual(self._attached_pdfs(statement), first[statement])
             self.assertEqual(len(first[statement]), 1)
         # printed on demand, the prepared PDF is the one given
-        content, _kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            PDF_REPORT, self.short_statement.ids
+        content, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(PDF_REPORT, self.short_statement.ids)
         )
         self.assertEqual(content, first[self.short_statement].raw)
 
@@ -100,8 +107,10 @@ class TestStatementPdfBatch(StatementReportCommon, WebClientCase):
         before = self._attached_pdfs(statement)
         statement._render_pdfs()
         self.assertEqual(self._attached_pdfs(statement), before, "nothing rendered for a statement sent")
-        content, _kind = self.env["ir.actions.report"].with_context(force_report_rendering=True)._render_qweb_pdf(
-            PDF_REPORT, statement.ids
+        content, _kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(PDF_REPORT, statement.ids)
         )
         self.assertEqual(content, sent.raw)
 

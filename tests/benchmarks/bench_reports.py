@@ -10,8 +10,13 @@ Prints, with data seeded as bench_generation.py does (same customers, documents,
 
 * the PDF of a 30-line and of a 500-line statement, and OCA's detailed activity statement PDF of
   the same 30-line customer and period;
-* month-end throughput: PDFs rendered by the background job's method, one wkhtmltopdf at a time
-  (20 statements) and 4 and 8 at a time (``--statements``), in statements per second;
+* one statement on demand (the report action), before (``statement_pdf_one_per_call``: Odoo's
+  path, the CSS fetched over HTTP and its JavaScript delay) and after (one run, CSS inlined);
+* month-end throughput in statements per second, before: the former background job's thread pool
+  (8 wkhtmltopdf at a time, one statement each, each thread its own cursor), reproduced here;
+  after: ``_render_pdfs`` on chunks of ``--chunk`` statements (one wkhtmltopdf run per chunk, as
+  a queue job does), one at a time and two at a time (two workers), on ``--statements``
+  statements of mixed lengths (30, 5 and 120 lines);
 * the XLSX of a 5,000-line statement and the workbook of ``--batch`` statements.
 """
 
@@ -20,6 +25,7 @@ import os
 import random
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import odoo.init  # noqa: F401  (Odoo 19: sets up the odoo namespace, as odoo-bin does)
 from odoo import api
@@ -75,6 +81,7 @@ def main():
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--statements", type=int, default=200, help="PDFs rendered for the throughput")
     parser.add_argument("--batch", type=int, default=1000, help="statements in the XLSX workbook")
+    parser.add_argument("--chunk", type=int, default=40, help="statements per _render_pdfs call")
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level=warn"], setup_logging=True)
     registry = Registry(args.database)
@@ -84,27 +91,67 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         env["ir.config_parameter"].set_param("report.url", f"http://127.0.0.1:{config['http_port']}")
         month_end = seed_statements(env, max(args.statements, args.batch), 30, "month-end", rng)
+        short = seed_statements(env, args.statements // 4, 5, "short", rng)
+        longer = seed_statements(env, args.statements // 4, 120, "longer", rng)
+        # mixed lengths, interleaved: two of 30 lines, one of 5, one of 120...
+        mixed = env["monthly.settlement.statement"].concat(
+            *(
+                statement
+                for index in range(args.statements // 4)
+                for statement in (month_end[2 * index], month_end[2 * index + 1], short[index], longer[index])
+            )
+        )
         long_one = seed_statements(env, 1, 500, "long", rng)
         very_long = seed_statements(env, 1, 5000, "very long", rng)
         Report = env["ir.actions.report"]
         one = month_end[0]
 
-        seconds, _pdf = timed(Report._render_qweb_pdf, PDF, one.ids)
-        figures.append((f"PDF, {len(one.line_ids)}-line statement", f"{seconds:.2f} s"))
-        seconds, _pdf = timed(Report._render_qweb_pdf, PDF, long_one.ids)
-        figures.append((f"PDF, {len(long_one.line_ids)}-line statement", f"{seconds:.2f} s"))
+        Old = Report.with_context(statement_pdf_one_per_call=True)
+        for label, report in (("before", Old), ("after", Report)):
+            for statement in (one, long_one):
+                seconds, _pdf = timed(report._render_qweb_pdf, PDF, statement.ids)
+                figures.append(
+                    (f"PDF on demand, {len(statement.line_ids)}-line statement, {label}", f"{seconds:.2f} s")
+                )
         seconds, _pdf = timed(oca_pdf, env, one.partner_id)
         figures.append(("OCA partner_statement detailed activity PDF, same customer", f"{seconds:.2f} s"))
 
         env.cr.commit()  # the rendering threads must not wait on this transaction's writes (tokens)
-        throughput = month_end[: args.statements]
-        for workers, sample in ((1, throughput[:20]), (4, throughput), (8, throughput)):
-            seconds, _none = timed(sample._render_pdfs, workers=workers)
-            env.cr.commit()
+        throughput = mixed[: args.statements]
+        lines = sorted(len(statement.line_ids) for statement in throughput)
+        mix = f"{len(throughput)} statements of {lines[0]} to {lines[-1]} lines"
+
+        def old_render(statement_id):  # the former _render_pdfs: one statement per wkhtmltopdf call
+            with registry.cursor() as thread_cr:
+                thread_env = api.Environment(thread_cr, SUPERUSER_ID, {"statement_pdf_one_per_call": True})
+                thread_env["ir.actions.report"]._render_qweb_pdf(PDF, [statement_id])
+
+        start = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(old_render, throughput.ids))
+        seconds = time.perf_counter() - start
+        figures.append(
+            (f"{mix}, before (8 threads)", f"{seconds:.1f} s = {len(throughput) / seconds:.2f} statements/s")
+        )
+
+        chunks = [throughput[start : start + args.chunk] for start in range(0, len(throughput), args.chunk)]
+
+        def new_render(chunk_ids):  # a queue job: chunk._render_pdfs() in its own transaction
+            with registry.cursor() as job_cr:
+                api.Environment(job_cr, SUPERUSER_ID, {})["monthly.settlement.statement"].browse(
+                    chunk_ids
+                )._render_pdfs()
+                job_cr.rollback()  # the next measure renders them again
+
+        for workers in (1, 2):
+            start = time.perf_counter()
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                list(pool.map(new_render, [chunk.ids for chunk in chunks]))
+            seconds = time.perf_counter() - start
             figures.append(
                 (
-                    f"{len(sample)} PDFs in the background job, {workers} wkhtmltopdf at a time",
-                    f"{seconds:.1f} s = {len(sample) / seconds:.2f} statements/s",
+                    f"{mix}, after (chunks of {args.chunk}, {workers} job(s) at a time)",
+                    f"{seconds:.1f} s = {len(throughput) / seconds:.2f} statements/s",
                 )
             )
 
