@@ -1,4 +1,5 @@
 import io
+import logging
 import os
 import tempfile
 from collections import OrderedDict
@@ -12,6 +13,8 @@ from odoo.exceptions import UserError
 from odoo.tools.pdf import ArrayObject, NameObject, PdfFileReader, PdfFileWriter
 
 from odoo.addons.base.models.ir_actions_report import _run_wkhtmltopdf
+
+_logger = logging.getLogger(__name__)
 
 STATEMENT_MODEL = "monthly.settlement.statement"
 STATEMENT_PDF = "monthly_settlement_reports.action_report_statement_pdf"
@@ -92,6 +95,7 @@ class IrActionsReport(models.Model):
             or firsts[0][0] != 0
             or len({i for i, _r in firsts}) != len(firsts)
         ):
+            _logger.warning("Statement PDFs %s: start pages not found, rendered one by one", res_ids)
             return {res_id: self._render_statement_pdfs(report, [res_id], data)[res_id] for res_id in res_ids}
         ends = [index for index, _res_id in firsts[1:]] + [len(reader.pages)]
         pdfs = {}

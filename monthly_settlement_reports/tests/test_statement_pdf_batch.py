@@ -2,10 +2,13 @@
 Real PDFs (wkhtmltopdf), read back with pdftotext; each statement's pages in the batch are compared
 with the same statement rendered alone."""
 
+from unittest.mock import patch
+
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.monthly_settlement.tests.http_common import WebClientCase
 
+from ..models import ir_actions_report
 from ..models.ir_actions_report import SPLIT_MARKER
 from .test_statement_pdf import PDF_REPORT, StatementReportCommon
 
@@ -69,6 +72,19 @@ class TestStatementPdfBatch(StatementReportCommon, WebClientCase):
         for expected in ("对账单", "华东贸易有限公司", "人民币壹万贰仟叁佰肆拾伍元陆角柒分", "12,345.67"):
             self.assertIn(expected, chinese)
         self.assertIn("西南建材有限公司", "".join(self._pages(self._attached_pdfs(self.short_statement).raw)))
+
+    def test_without_start_marks_the_statements_are_rendered_one_by_one(self):
+        report = self.env.ref(PDF_REPORT)
+        Report = self.env["ir.actions.report"]
+        with (
+            patch.object(ir_actions_report, "_page_markers", return_value=[]),
+            self.assertLogs(ir_actions_report.__name__, "WARNING"),
+        ):
+            pdfs = Report._render_statement_pdfs(report, self.statements.ids)
+        for statement in self.statements:
+            pages = self._pages(pdfs[statement.id])
+            self.assertIn(statement.name, pages[0])
+            self.assertNotIn((self.statements - statement)[0].name, "".join(pages))
 
     def test_rendering_again_makes_no_second_pdf(self):
         self.statements._render_pdfs()
