@@ -1,7 +1,11 @@
 import base64
+import io
+
+import qrcode
+from PIL import Image
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round, format_date
 
 from odoo.addons.monthly_settlement.tools.access import check_settlement_group
 from odoo.addons.monthly_settlement.tools.cron import process_in_batches
@@ -13,6 +17,8 @@ LINES_ON_FIRST_PAGE = 22
 # Printed for post, the envelope window's address block takes about 45 mm of the first page.
 LINES_ON_FIRST_PAGE_FOR_POST = 14
 LINES_PER_PAGE = 44
+# Pixels of the QR code image (printed 90 px wide; tests/test_portal_setting.py finds it by its size).
+QR_PIXELS = 240
 # Statements per wkhtmltopdf run of the scheduled action (see `_render_pdfs`).
 PDF_BATCH_SIZE = 40
 
@@ -64,8 +70,19 @@ class MonthlySettlementStatement(models.Model):
         customer can confirm from a phone; rendered here, not fetched by wkhtmltopdf."""
         self.ensure_one()
         url = self.get_base_url() + self.get_portal_url()
-        png = self.env["ir.actions.report"].barcode("QR", url, width=240, height=240)
-        return "data:image/png;base64," + base64.b64encode(png).decode()
+        # Drawn with qrcode (Odoo requires it) in a 1-bit PNG, whole pixels per module: reportlab's
+        # drawing behind `ir.actions.report.barcode` takes ~140 ms a code, a tenth of a statement's time.
+        code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_L, border=4)
+        code.add_data(url)
+        code.make(fit=True)
+        code.box_size = max(1, QR_PIXELS // (code.modules_count + 2 * code.border))
+        image = Image.new("1", (QR_PIXELS, QR_PIXELS), 1)
+        drawn = code.make_image().get_image()
+        offset = (QR_PIXELS - drawn.size[0]) // 2
+        image.paste(drawn, (offset, offset))
+        png = io.BytesIO()
+        image.save(png, format="PNG")
+        return "data:image/png;base64," + base64.b64encode(png.getvalue()).decode()
 
     def _report_line_pages(self, for_post=False, other_pages=LINES_PER_PAGE):
         """Rows cut into page-sized tables, each printed with its own header row: Debian's
@@ -77,6 +94,27 @@ class MonthlySettlementStatement(models.Model):
         pages = [rows[:first_page]]
         pages += [rows[start : start + other_pages] for start in range(first_page, len(rows), other_pages)]
         return pages
+
+    def _report_line_formats(self):
+        """How the PDF prints its lines' dates, types and amounts: as the date, selection and float
+        widgets do (the same functions), each date formatted once per statement. Widgets per cell
+        cost about 2.5 ms a line, most of a long statement's rendering."""
+        self.ensure_one()
+        env, digits = self.env, self.currency_id.decimal_places
+        lang = env["res.lang"]._lang_get(env.lang or "en_US")
+        dates = {}
+
+        def date(value):
+            if value not in dates:
+                dates[value] = format_date(env, value)
+            return dates[value]
+
+        def amount(value):
+            formatted = lang.format(f"%.{digits}f", float_round(value, precision_digits=digits), grouping=True)
+            return formatted.replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+
+        line_types = dict(self.line_ids._fields["line_type"]._description_selection(env))
+        return {"date": date, "amount": amount, "line_type": line_types}
 
     def _report_rows(self):
         """The statement's lines in order, each followed by its product lines (if any)."""
