@@ -6,6 +6,7 @@ from PIL import Image
 
 from odoo import api, fields, models
 from odoo.tools import SQL, float_round, format_date
+from odoo.tools.misc import get_lang
 
 from odoo.addons.monthly_settlement.tools.access import check_settlement_group
 from odoo.addons.monthly_settlement.tools.cron import process_in_batches
@@ -101,7 +102,7 @@ class MonthlySettlementStatement(models.Model):
         cost about 2.5 ms a line, most of a long statement's rendering."""
         self.ensure_one()
         env, digits = self.env, self.currency_id.decimal_places
-        lang = env["res.lang"]._lang_get(env.lang or "en_US")
+        lang = env["res.lang"].browse(get_lang(env).id)  # as the float widget's `user_lang`
         dates = {}
 
         def date(value):
