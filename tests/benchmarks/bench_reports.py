@@ -42,6 +42,21 @@ BATCH_XLSX = "monthly_settlement_reports.action_report_statement_batch_xlsx"
 OCA_PDF = "partner_statement.action_print_detailed_activity_statement"
 
 
+def cpu_seconds():
+    """CPU time of this process (all threads) and of its finished children (wkhtmltopdf)."""
+    times = os.times()
+    return times.user + times.system + times.children_user + times.children_system
+
+
+def throughput(count, seconds, cpu):
+    """Statements per second, and per second of CPU: the second does not depend on what else runs
+    on the machine (the first does, and more for the rendering that keeps the cores busy)."""
+    return (
+        f"{seconds:.1f} s = {count / seconds:.2f} statements/s; CPU {cpu / count * 1000:.0f} ms a statement "
+        f"(2 idle cores: up to {2 * count / cpu:.1f}/s)"
+    )
+
+
 def timed(function, *args, **kwargs):
     start = time.perf_counter()
     result = function(*args, **kwargs)
@@ -117,24 +132,22 @@ def main():
         figures.append(("OCA partner_statement detailed activity PDF, same customer", f"{seconds:.2f} s"))
 
         env.cr.commit()  # the rendering threads must not wait on this transaction's writes (tokens)
-        throughput = mixed[: args.statements]
-        lines = sorted(len(statement.line_ids) for statement in throughput)
-        mix = f"{len(throughput)} statements of {lines[0]} to {lines[-1]} lines"
+        sample = mixed[: args.statements]
+        lines = sorted(len(statement.line_ids) for statement in sample)
+        mix = f"{len(sample)} statements of {lines[0]} to {lines[-1]} lines"
 
         def old_render(statement_id):  # the former _render_pdfs: one statement per wkhtmltopdf call
             with registry.cursor() as thread_cr:
                 thread_env = api.Environment(thread_cr, SUPERUSER_ID, {"statement_pdf_one_per_call": True})
                 thread_env["ir.actions.report"]._render_qweb_pdf(PDF, [statement_id])
 
-        start = time.perf_counter()
+        start, cpu_start = time.perf_counter(), cpu_seconds()
         with ThreadPoolExecutor(max_workers=8) as pool:
-            list(pool.map(old_render, throughput.ids))
-        seconds = time.perf_counter() - start
-        figures.append(
-            (f"{mix}, before (8 threads)", f"{seconds:.1f} s = {len(throughput) / seconds:.2f} statements/s")
-        )
+            list(pool.map(old_render, sample.ids))
+        seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
+        figures.append((f"{mix}, before (8 threads)", throughput(len(sample), seconds, cpu)))
 
-        chunks = [throughput[start : start + args.chunk] for start in range(0, len(throughput), args.chunk)]
+        chunks = [sample[start : start + args.chunk] for start in range(0, len(sample), args.chunk)]
 
         def new_render(chunk_ids):  # a queue job: chunk._render_pdfs() in its own transaction
             with registry.cursor() as job_cr:
@@ -144,14 +157,14 @@ def main():
                 job_cr.rollback()  # the next measure renders them again
 
         for workers in (1, 2):
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), cpu_seconds()
             with ThreadPoolExecutor(max_workers=workers) as pool:
                 list(pool.map(new_render, [chunk.ids for chunk in chunks]))
-            seconds = time.perf_counter() - start
+            seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu_start
             figures.append(
                 (
                     f"{mix}, after (chunks of {args.chunk}, {workers} job(s) at a time)",
-                    f"{seconds:.1f} s = {len(throughput) / seconds:.2f} statements/s",
+                    throughput(len(sample), seconds, cpu),
                 )
             )
 
@@ -162,7 +175,7 @@ def main():
         seconds, _xlsx = timed(Report._render, BATCH_XLSX, batch.ids)
         figures.append((f"XLSX workbook of {len(batch)} statements", f"{seconds:.2f} s"))
     width = max(len(label) for label, _value in figures)
-    print()
+    print(f"\nload average at the end: {os.getloadavg()[0]:.2f} (2 cores)")
     for label, value in figures:
         print(f"{label:<{width}}  {value}")
 
