@@ -452,6 +452,9 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         on it is `is_sent`. The first sending decides the day and who sent it; customers who use
         the portal find it there from now on, which is recorded as its publication."""
         for statement in self.filtered(lambda statement: not statement.is_sent):
+            # Its portal link's token now, not on the customer's first view (a write on a GET,
+            # which concurrent first views made fail to serialize).
+            statement._portal_ensure_token()
             statement._transition(
                 {"state": "sent", "send_uid": statement.send_uid.id or self.env.uid, "send_date": sent_at}
             )
