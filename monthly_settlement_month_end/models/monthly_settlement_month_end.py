@@ -260,7 +260,8 @@ class MonthlySettlementMonthEnd(models.Model):
             lambda statement: (statement.company_id, statement.period_end, statement.statement_type)
         ).items():
             run = self._get_run(company, date, statement_type)
-            run._add_responsible(group.accountant_id)
+            # As for a failed email: the responsible accountant, else whoever approved.
+            run._add_responsible(group.mapped(lambda statement: statement.accountant_id or statement.approve_uid))
             run._enqueue_statements(stage, group)
 
     def _reopen(self):
@@ -391,12 +392,20 @@ class MonthlySettlementMonthEnd(models.Model):
         for run in self:
             run.state = "failed"
             reason = exc_message or exc_name or ""
-            for user in run.user_ids or self.env.user:
+            for user in run._get_responsible():
                 run.with_context(lang=user.lang or self.env.lang).activity_schedule(
                     "monthly_settlement_month_end.mail_activity_month_end_failed", user_id=user.id, note=reason
                 )
             run._tell_responsible(self.env._("A month-end job failed: %(reason)s", reason=reason))
         self._notify_progress()
+
+    def _get_responsible(self):
+        """Who is told: the run's accountants, else the company's settlement managers."""
+        self.ensure_one()
+        if self.user_ids:
+            return self.user_ids
+        managers = self.env.ref("monthly_settlement.group_settlement_manager").sudo().user_ids
+        return managers.filtered(lambda user: self.company_id in user.company_ids and not user._is_superuser())
 
     def _failed_jobs(self):
         return self.sudo().job_ids.filtered(lambda job: job.state == "failed")
@@ -405,7 +414,7 @@ class MonthlySettlementMonthEnd(models.Model):
         self.ensure_one()
         self.message_post(
             body=body,
-            partner_ids=self.user_ids.partner_id.ids,
+            partner_ids=self._get_responsible().partner_id.ids,
             message_type="notification",
             subtype_xmlid="mail.mt_note",
         )
