@@ -15,6 +15,7 @@
         "data/mail_activity_type_data.xml",
         "views/monthly_settlement_month_end_views.xml",
     ],
+    "demo": ["demo/monthly_settlement_month_end_demo.xml"],
     "assets": {
         "web.assets_backend": [
             "monthly_settlement_month_end/static/src/views/*",

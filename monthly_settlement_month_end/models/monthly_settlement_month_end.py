@@ -427,6 +427,22 @@ class MonthlySettlementMonthEnd(models.Model):
                 self.env.ref("monthly_settlement.group_settlement_reviewer"), BUS_PROGRESS, {"ids": self.ids}
             )
 
+    @api.model
+    def _demo_plan_runs(self):
+        """Demo: a run per company, statement date and type of the statements there are (their
+        customers counted as due), and the PDFs of the statements waiting for their email queued."""
+        statements = self.env["monthly.settlement.statement"].sudo().search([("superseded_by_id", "=", False)])
+        for (company, date, statement_type), group in statements.grouped(
+            lambda statement: (statement.company_id, statement.period_end, statement.statement_type)
+        ).items():
+            run = self._get_run(company, date, statement_type)
+            run.customer_count = len(group.partner_id)
+            run._add_responsible(group.mapped(lambda statement: statement.accountant_id or statement.approve_uid))
+        self.env["monthly.settlement.statement"].sudo()._cron_render_pdfs()
+        for run in self.sudo().search([]):  # pylint: disable=no-search-all (a handful, in the demo)
+            if not run.job_ids:
+                run._after_job()  # nothing left to do: finished
+
     # ------------------------------------------------------------------
     # Buttons
     # ------------------------------------------------------------------
