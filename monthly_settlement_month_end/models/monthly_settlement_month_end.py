@@ -239,8 +239,26 @@ class MonthlySettlementMonthEnd(models.Model):
         )
         return partners - done
 
-    def _enqueue_statements(self, stage, statements):
-        """Render (``stage`` "render") or email ("send") ``statements`` of this run, a job per chunk."""
+    @api.model
+    def _plan_generation(self, company, statement_type, periods):
+        """Plan the runs of ``periods`` ({partner: (start, end)} of ``company``, as the engine's
+        `_jobs` gives them): a run per statement date, a generation job per batch of customers.
+
+        :return: the runs
+        """
+        by_date = {}
+        for partner, (_start, end) in periods.items():
+            by_date[end] = by_date.get(end, self.env["res.partner"]) | partner
+        runs = self.sudo().browse()  # as `_get_run` gives them: users work on runs through the jobs only
+        for date, due in sorted(by_date.items()):
+            run = self._get_run(company, date, statement_type)
+            run._enqueue_generation(due)
+            runs |= run
+        return runs
+
+    def _enqueue_statements(self, stage, statements, **kwargs):
+        """Render (``stage`` "render") or email ("send") ``statements`` of this run, a job per
+        chunk (``kwargs`` go to the job)."""
         self.ensure_one()
         size = PDF_BATCH_SIZE if stage == "render" else SEND_BATCH_SIZE
         descriptions = {
@@ -249,12 +267,12 @@ class MonthlySettlementMonthEnd(models.Model):
         }
         method = {"render": "_job_render", "send": "_job_send"}[stage]
         for ids in split_every(size, sorted(statements.ids), list):
-            getattr(self._delayable(stage, descriptions[stage](len(ids))), method)(ids)
+            getattr(self._delayable(stage, descriptions[stage](len(ids))), method)(ids, **kwargs)
         if statements:
             self._reopen()
 
     @api.model
-    def _enqueue_for_statements(self, stage, statements):
+    def _enqueue_for_statements(self, stage, statements, **kwargs):
         """Enqueue ``stage`` for statements of any runs: grouped by company, date and type."""
         for (company, date, statement_type), group in statements.grouped(
             lambda statement: (statement.company_id, statement.period_end, statement.statement_type)
@@ -262,7 +280,7 @@ class MonthlySettlementMonthEnd(models.Model):
             run = self._get_run(company, date, statement_type)
             # As for a failed email: the responsible accountant, else whoever approved.
             run._add_responsible(group.mapped(lambda statement: statement.accountant_id or statement.approve_uid))
-            run._enqueue_statements(stage, group)
+            run._enqueue_statements(stage, group, **kwargs)
 
     def _reopen(self):
         """A finished run that gets new work runs again (and will tell its accountants again)."""
@@ -309,12 +327,17 @@ class MonthlySettlementMonthEnd(models.Model):
         self._after_job()
         return self.env._("%(count)s PDFs rendered", count=len(statements))
 
-    def _job_send(self, statement_ids):
-        """Email a chunk: the statements still waiting for their email, each once."""
+    def _job_send(self, statement_ids, by_hand=False):
+        """Email a chunk: the statements still waiting for their email, each once (``by_hand``:
+        those a reviewer sent from the Send dialog, still approved and not being emailed)."""
         self.ensure_one()
         self._check_smtp()
         Statement = self.env["monthly.settlement.statement"]
-        statements = self._lock_statements(statement_ids).filtered_domain(Statement._get_to_email_domain())
+        if by_hand:
+            domain = [("state", "=", "approved"), ("superseded_by_id", "=", False), ("delivery_state", "!=", "queued")]
+        else:
+            domain = Statement._get_to_email_domain()
+        statements = self._lock_statements(statement_ids).filtered_domain(domain)
         if statements:
             statements._send_by_email()
             statements.sudo().write({"send_job_id": self._current_job().id})

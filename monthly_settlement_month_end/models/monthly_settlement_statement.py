@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.monthly_settlement.models.monthly_settlement_statement import CRON_CATCH_UP_DAYS
+from odoo.addons.monthly_settlement.models.monthly_settlement_statement_send import SEND_BATCH_SIZE
 
 JOB_FIELD = {"readonly": True, "copy": False, "ondelete": "set null", "groups": "base.group_system"}
 
@@ -62,12 +63,7 @@ class MonthlySettlementStatement(models.Model):
             statements = self.with_company(company)
             partners = statements._month_end_customers(statement_type, company)
             periods = statements._month_end_engine(statement_type)._jobs(partners, yesterday, since=since)
-            by_date = {}
-            for partner, (_start, end) in periods.items():
-                by_date.setdefault(end, self.env["res.partner"])
-                by_date[end] |= partner
-            for date, due in sorted(by_date.items()):
-                Run._get_run(company, date, statement_type)._enqueue_generation(due)
+            Run.with_company(company)._plan_generation(company, statement_type, periods)
 
     @api.model
     def _cron_render_pdfs(self):
@@ -106,6 +102,20 @@ class MonthlySettlementStatement(models.Model):
         self.env["monthly.settlement.month.end"]._enqueue_for_statements(
             "send", self.search(self._get_to_email_domain())
         )
+
+    def _send(self, subject=None, body=None, recipients=None):
+        """Send from the dialog: more statements than an email job takes at once go through the
+        month-end email jobs (the reviewer's checks done here first); one statement, or a few,
+        is emailed at once, as edited."""
+        if len(self) <= SEND_BATCH_SIZE or not (subject is None and body is None and recipients is None):
+            return super()._send(subject=subject, body=body, recipients=recipients)
+        return super(MonthlySettlementStatement, self.with_context(month_end_email_by_job=True))._send()
+
+    def _send_by_email(self, subject=None, body=None, recipients=None):
+        if self.env.context.get("month_end_email_by_job"):
+            self.env["monthly.settlement.month.end"]._enqueue_for_statements("send", self, by_hand=True)
+            return
+        super()._send_by_email(subject=subject, body=body, recipients=recipients)
 
     def _record_rendered(self, job):
         """The PDFs of these statements, as they stand, were just rendered (by ``job``): each

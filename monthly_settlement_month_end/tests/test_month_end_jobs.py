@@ -119,3 +119,45 @@ class TestMonthEndJobs(MonthlySettlementCommon, MonthEndCase):
             self.assertRaisesRegex(RetryableJobError, "cannot be reached"),
         ):
             self._perform(job)
+
+    def test_generate_wizard_for_many_customers_goes_through_the_jobs(self):
+        """More customers than a job takes: the wizard enqueues the same generation jobs and says
+        where to follow them."""
+        wizard = self.env["monthly.settlement.generate"].create(
+            {"all_partners": False, "partner_ids": [(6, 0, self.due.ids)], "date_to": "2026-11-25"}
+        )
+        with (
+            patch("odoo.addons.monthly_settlement_month_end.wizards.monthly_settlement_generate.GENERATION_BATCH_SIZE", 2),
+            patch(f"{MODULE}.GENERATION_BATCH_SIZE", 2),
+            trap_jobs() as trap,
+        ):
+            wizard.action_generate()
+            run = self._run("2026-11-25")
+            self.assertEqual(wizard.month_end_ids, run)
+            self.assertIn("Month-End Progress", wizard.result)
+            trap.assert_jobs_count(3, only=run._job_generate)
+            self.assertFalse(self.env[STATEMENT].search([("partner_id", "in", self.due.ids)]))
+            trap.perform_enqueued_jobs()
+        self.assertEqual(self.env[STATEMENT].search([("partner_id", "in", self.due.ids)]).partner_id, self.due)
+
+    def test_send_dialog_for_many_statements_goes_through_the_jobs(self):
+        self.due.email = "ap@buyer.example.com"
+        statements = self.env[STATEMENT]
+        for customer in self.due[:3]:
+            statements |= self._approved(customer)
+        with (
+            patch("odoo.addons.monthly_settlement_month_end.models.monthly_settlement_statement.SEND_BATCH_SIZE", 2),
+            trap_jobs() as trap,
+        ):
+            statements._send()
+            run = self._run(statements[0].period_end)
+            trap.assert_enqueued_job(
+                run._job_send,
+                args=(sorted(statements.ids),),
+                kwargs={"by_hand": True},
+                properties={"channel": "root.monthly_settlement.send"},
+            )
+            self.assertEqual(statements.mapped("delivery_state"), [False] * 3)
+            trap.perform_enqueued_jobs()
+        self.assertEqual(statements.mapped("delivery_state"), ["queued"] * 3)
+        self.assertEqual(statements.send_uid, self.env.user)
