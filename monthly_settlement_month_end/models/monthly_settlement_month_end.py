@@ -111,7 +111,9 @@ class MonthlySettlementMonthEnd(models.Model):
             # Generated against the customers due; every later stage against the statements made.
             run.generated_progress = 100.0 * run.generated_count / run.customer_count if run.customer_count else 0.0
             for name in COUNTS[1:]:
-                run[f"{name}_progress"] = 100.0 * run[f"{name}_count"] / run.generated_count if run.generated_count else 0
+                run[f"{name}_progress"] = (
+                    100.0 * run[f"{name}_count"] / run.generated_count if run.generated_count else 0
+                )
             run.failure_reason = "\n".join(values.get("reasons") or [])
 
     def _read_counts(self):
@@ -462,7 +464,8 @@ class MonthlySettlementMonthEnd(models.Model):
             run.customer_count = len(group.partner_id)
             run._add_responsible(group.mapped(lambda statement: statement.accountant_id or statement.approve_uid))
         self.env["monthly.settlement.statement"].sudo()._cron_render_pdfs()
-        for run in self.sudo().search([]):  # pylint: disable=no-search-all (a handful, in the demo)
+        # A handful of runs, in the demo.
+        for run in self.sudo().search([]):  # pylint: disable=no-search-all
             if not run.job_ids:
                 run._after_job()  # nothing left to do: finished
 

@@ -19,7 +19,12 @@ class MonthlySettlementStatement(models.Model):
     render_job_id = fields.Many2one("queue.job", string="PDF Rendered by Job", **JOB_FIELD)
     send_job_id = fields.Many2one("queue.job", string="Emailed by Job", **JOB_FIELD)
     pdf_attachment_id = fields.Many2one(
-        "ir.attachment", string="Rendered PDF", readonly=True, copy=False, ondelete="set null", groups="base.group_system"
+        "ir.attachment",
+        string="Rendered PDF",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        groups="base.group_system",
     )
     pdf_revision_date = fields.Datetime(
         string="PDF of the Revision of",
@@ -69,7 +74,9 @@ class MonthlySettlementStatement(models.Model):
     def _cron_render_pdfs(self):
         """Render, a job per chunk of statements, the PDFs asked for (Prepare PDFs) and those of
         the statements about to be emailed (the email then carries that PDF, not a second one)."""
-        to_email = self.search(self._get_to_email_domain()).filtered(lambda statement: not statement._has_rendered_pdf())
+        to_email = self.search(self._get_to_email_domain()).filtered(
+            lambda statement: not statement._has_rendered_pdf()
+        )
         self.env["monthly.settlement.month.end"]._enqueue_for_statements(
             "render", self.search([("pdf_queued", "=", True)]) | to_email
         )
@@ -87,7 +94,9 @@ class MonthlySettlementStatement(models.Model):
         if not rendered or not self._has_rendered_pdf() or self._get_sent_attachments():
             return super()._get_statement_files()
         pdf = rendered.copy({"name": self._get_statement_attachment_name("pdf"), "res_model": False, "res_id": False})
-        others = super(MonthlySettlementStatement, self.with_context(month_end_rendered_pdf=True))._get_statement_files()
+        others = super(
+            MonthlySettlementStatement, self.with_context(month_end_rendered_pdf=True)
+        )._get_statement_files()
         return pdf | others
 
     def _get_statement_reports(self):

@@ -32,7 +32,10 @@ class TestMonthEndConcurrent(CommittedFixtureCase):
                 partner.email = f"ap-{partner.id}-{cls.tag}@buyer.example.com"
             reviewer = env["res.users"].create(
                 cls._settlement_user_values(
-                    env, f"月结并发审核 {cls.tag}", f"ms_month_end_{cls.tag}", "monthly_settlement.group_settlement_reviewer"
+                    env,
+                    f"月结并发审核 {cls.tag}",
+                    f"ms_month_end_{cls.tag}",
+                    "monthly_settlement.group_settlement_reviewer",
                 )
             )
             statements = env[STATEMENT]._generate_statements(partners, date(2026, 11, 30))[0]
@@ -50,7 +53,9 @@ class TestMonthEndConcurrent(CommittedFixtureCase):
             cr.execute("DELETE FROM monthly_settlement_month_end WHERE id = %s", [cls.run_id])
 
     def _run(self, cr):
-        return api.Environment(cr, api.SUPERUSER_ID, {"allowed_company_ids": [self.company_id]})[RUN].browse(self.run_id)
+        return api.Environment(cr, api.SUPERUSER_ID, {"allowed_company_ids": [self.company_id]})[RUN].browse(
+            self.run_id
+        )
 
     def _count(self, query):
         with self.registry.cursor() as cr:

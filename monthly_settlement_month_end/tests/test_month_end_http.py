@@ -82,7 +82,9 @@ class TestMonthEndHttp(StatementReportCommon, WebClientCase, MonthEndCase):
         run, job = self._fail_render_job()
         self.assertRecordValues(run, [{"state": "failed", "failed_count": 1}])
         self.assertIn("Max. retries (2) reached", run.failure_reason)
-        activity = self.env["mail.activity"].with_user(self.manager).search([("res_model", "=", RUN), ("res_id", "=", run.id)])
+        activity = (
+            self.env["mail.activity"].with_user(self.manager).search([("res_model", "=", RUN), ("res_id", "=", run.id)])
+        )
         self.assertEqual(activity.user_id, self.manager, "the customer's responsible accountant")
         self.assertEqual(activity.summary, "查看月结任务失败的原因并重试")
 

@@ -11,13 +11,18 @@ from odoo.addons.queue_job.tests.common import trap_jobs
 
 from .common import MODULE, STATEMENT, MonthEndCase
 
+WIZARD_MODULE = "odoo.addons.monthly_settlement_month_end.wizards.monthly_settlement_generate"
+STATEMENT_MODULE = "odoo.addons.monthly_settlement_month_end.models.monthly_settlement_statement"
+
 
 @tagged("post_install", "-at_install")
 class TestMonthEndJobs(MonthlySettlementCommon, MonthEndCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.accountant = cls._create_settlement_user("ms_month_end_accountant", "monthly_settlement.group_settlement_reviewer")
+        cls.accountant = cls._create_settlement_user(
+            "ms_month_end_accountant", "monthly_settlement.group_settlement_reviewer"
+        )
         cls.due = cls.customer_25
         for index in range(4):
             cls.due |= cls._create_monthly_customer(f"月结客户 {index}", cutoff_day=25)
@@ -127,7 +132,9 @@ class TestMonthEndJobs(MonthlySettlementCommon, MonthEndCase):
             {"all_partners": False, "partner_ids": [(6, 0, self.due.ids)], "date_to": "2026-11-25"}
         )
         with (
-            patch("odoo.addons.monthly_settlement_month_end.wizards.monthly_settlement_generate.GENERATION_BATCH_SIZE", 2),
+            patch(
+                "odoo.addons.monthly_settlement_month_end.wizards.monthly_settlement_generate.GENERATION_BATCH_SIZE", 2
+            ),
             patch(f"{MODULE}.GENERATION_BATCH_SIZE", 2),
             trap_jobs() as trap,
         ):
@@ -146,7 +153,7 @@ class TestMonthEndJobs(MonthlySettlementCommon, MonthEndCase):
         for customer in self.due[:3]:
             statements |= self._approved(customer)
         with (
-            patch("odoo.addons.monthly_settlement_month_end.models.monthly_settlement_statement.SEND_BATCH_SIZE", 2),
+            patch(f"{STATEMENT_MODULE}.SEND_BATCH_SIZE", 2),
             trap_jobs() as trap,
         ):
             statements._send()
