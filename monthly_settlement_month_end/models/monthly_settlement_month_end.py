@@ -393,24 +393,40 @@ class MonthlySettlementMonthEnd(models.Model):
     # ------------------------------------------------------------------
 
     def _after_job(self):
-        """End of a job: finish the run when no other job is waiting, and tell the viewers."""
-        self.invalidate_recordset()
-        current = self._current_job()
-        for run in self:
-            others = run.sudo().job_ids.filtered(lambda job: job.state in OPEN_JOB_STATES) - current
-            if not others and run.state == "running" and not run._failed_jobs():
-                run.state = "done"
-                run._tell_responsible(
-                    self.env._(
-                        "Month-end run finished: %(generated)s statements generated, %(rendered)s PDFs, "
-                        "%(sent)s sent, %(delivered)s emails delivered.",
-                        generated=run.generated_count,
-                        rendered=run.rendered_count,
-                        sent=run.sent_count,
-                        delivered=run.delivered_count,
-                    )
-                )
+        """End of a job: tell the viewers, and have the run checked for its end. The jobs never
+        write the run itself (many run at once on one run): one check job at a time does
+        (`_job_check_finished`, one pending per run by its identity)."""
         self._notify_progress()
+        for run in self:
+            run.with_delay(
+                channel=CHANNEL,
+                identity_key=identity_exact,
+                description=self.env._("Check whether the month-end run is finished"),
+                eta=5,
+            )._job_check_finished()
+
+    def _job_check_finished(self):
+        """Finish the run when no work is waiting or running any more, and tell its accountants."""
+        self.ensure_one()
+        self.invalidate_recordset()  # counts and jobs as they are now
+        open_work = self.sudo().job_ids.filtered(
+            lambda job: job.state in OPEN_JOB_STATES and job.method_name != "_job_check_finished"
+        )
+        if open_work or self.state != "running" or self._failed_jobs():
+            return False
+        self.state = "done"
+        self._tell_responsible(
+            self.env._(
+                "Month-end run finished: %(generated)s statements generated, %(rendered)s PDFs, "
+                "%(sent)s sent, %(delivered)s emails delivered.",
+                generated=self.generated_count,
+                rendered=self.rendered_count,
+                sent=self.sent_count,
+                delivered=self.delivered_count,
+            )
+        )
+        self._notify_progress()
+        return True
 
     def _on_job_failed(self, exc_info=None, exc_name=None, exc_message=None):
         """queue_job's on-fail hook (its job function's `on_fail_method`): a job gave up."""
@@ -467,7 +483,7 @@ class MonthlySettlementMonthEnd(models.Model):
         # A handful of runs, in the demo.
         for run in self.sudo().search([]):  # pylint: disable=no-search-all
             if not run.job_ids:
-                run._after_job()  # nothing left to do: finished
+                run._job_check_finished()  # nothing left to do: finished
 
     # ------------------------------------------------------------------
     # Buttons

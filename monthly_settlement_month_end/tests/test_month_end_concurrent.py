@@ -50,6 +50,7 @@ class TestMonthEndConcurrent(CommittedFixtureCase):
     @classmethod
     def _delete_run(cls):
         with cls.registry.cursor() as cr:
+            cr.execute("DELETE FROM queue_job WHERE month_end_id = %s", [cls.run_id])
             cr.execute("DELETE FROM monthly_settlement_month_end WHERE id = %s", [cls.run_id])
 
     def _run(self, cr):

@@ -131,6 +131,7 @@ class TestMonthEndHttp(StatementReportCommon, WebClientCase, MonthEndCase):
         self.assertEqual(job.state, "pending", "the failed job is queued again")
         self.assertEqual(run.state, "running")
         self._perform(job)
+        self._perform(self._jobs(run, "_job_check_finished").filtered(lambda check: check.state == "pending"))
         self.assertEqual(len(self._statement_pdfs(self.statement)), 1)
         self.assertRecordValues(run, [{"state": "done", "failed_count": 0, "rendered_count": 1}])
 

@@ -55,10 +55,13 @@ class TestMonthEndJobs(MonthlySettlementCommon, MonthEndCase):
                     properties={"channel": "root.monthly_settlement.generate", "identity_key": identity_exact},
                 )
             trap.perform_enqueued_jobs()
+            trap.assert_jobs_count(1, only=run._job_check_finished)  # once per run, whatever the jobs
+            trap.perform_enqueued_jobs()
         statements = self.env[STATEMENT].search([("partner_id", "in", self.due.ids)])
         self.assertEqual(len(statements), 5)
         self.assertEqual(statements.partner_id, self.due)
         self.assertEqual(set(statements.mapped("period_end")), {self.d("2026-11-25")})
+        run.invalidate_recordset()  # the counts are read from the database, not kept
         self.assertRecordValues(run, [{"generated_count": 5, "generated_progress": 100.0, "state": "done"}])
         finished = run.message_ids.filtered(lambda message: self.accountant.partner_id in message.partner_ids)
         self.assertEqual(len(finished), 1, "the accountant is told once the run is finished")
@@ -102,12 +105,15 @@ class TestMonthEndJobs(MonthlySettlementCommon, MonthEndCase):
         self.assertEqual(statement.delivery_state, "queued")
         self.assertEqual(statement.sudo().send_job_id, job)
         with deliver_to_local_smtp(self.env) as inbox:
-            self.env["mail.mail"].sudo().search([("state", "=", "outgoing")]).send()
+            self.env["mail.mail"].sudo().search(
+                [("state", "=", "outgoing"), ("mail_message_id.model", "=", STATEMENT), ("res_id", "=", statement.id)]
+            ).send()
         received = [mail["Subject"] for recipients, mail in inbox.messages if recipients == ["ap@buyer.example.com"]]
         self.assertEqual(len(received), 1, received)
         sendings = self.env["monthly.settlement.statement.sending"].sudo()
         self.assertEqual(sendings.search_count([("statement_id", "=", statement.id), ("channel", "=", "email")]), 1)
         self.assertRecordValues(statement, [{"state": "sent", "delivery_state": "sent"}])
+        run.invalidate_recordset()
         self.assertRecordValues(run, [{"sent_count": 1, "delivered_count": 1, "failed_count": 0}])
 
     def test_mail_server_down_is_retried_later(self):
