@@ -27,3 +27,26 @@ def perform_queued_jobs(env):
             results.append(job.perform())
             job.set_done()
             job.store()
+
+
+def delete_month_end_runs(cr, company_id):
+    """Delete the committed month-end runs of a company (tests with a committed fixture): their
+    jobs, messages (their emails with them), activities and followers."""
+    cr.execute("SELECT to_regclass('monthly_settlement_month_end') IS NOT NULL")
+    if not cr.fetchone()[0]:
+        return
+    cr.execute(
+        """
+        CREATE TEMPORARY TABLE month_end_runs_to_delete ON COMMIT DROP AS
+            SELECT id FROM monthly_settlement_month_end WHERE company_id = %(company)s;
+        DELETE FROM mail_message WHERE model = 'monthly.settlement.month.end'
+           AND res_id IN (SELECT id FROM month_end_runs_to_delete);
+        DELETE FROM mail_activity WHERE res_model = 'monthly.settlement.month.end'
+           AND res_id IN (SELECT id FROM month_end_runs_to_delete);
+        DELETE FROM mail_followers WHERE res_model = 'monthly.settlement.month.end'
+           AND res_id IN (SELECT id FROM month_end_runs_to_delete);
+        DELETE FROM queue_job WHERE month_end_id IN (SELECT id FROM month_end_runs_to_delete);
+        DELETE FROM monthly_settlement_month_end WHERE id IN (SELECT id FROM month_end_runs_to_delete);
+        """,
+        {"company": company_id},
+    )

@@ -18,7 +18,7 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
 from .committed_fixture import CommittedFixtureCase
-from .queued_jobs import perform_queued_jobs
+from .queued_jobs import delete_month_end_runs, perform_queued_jobs
 
 STATEMENT = "monthly.settlement.statement"
 CUSTOMERS = 8
@@ -43,6 +43,7 @@ class TestConcurrentGeneration(CommittedFixtureCase):
     def tearDown(self):
         with self.registry.cursor() as cr:
             self._delete_statements_of(cr, self.partner_ids)
+            delete_month_end_runs(cr, self.company_id)
         super().tearDown()
 
     def _env(self, cr, uid=api.SUPERUSER_ID):

@@ -224,22 +224,19 @@ class MonthlySettlementMonthEnd(models.Model):
             )._job_generate(ids)
         self._reopen()
 
+    def _statement_domain(self):
+        """The statements of the run: its company, statement date and type (every revision)."""
+        self.ensure_one()
+        return [
+            ("company_id", "=", self.company_id.id),
+            ("period_end", "=", self.date),
+            ("statement_type", "=", self.statement_type),
+        ]
+
     def _without_statement(self, partners):
         """``partners`` that have no statement of the run's type and date yet."""
-        done = (
-            self.env["monthly.settlement.statement"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("partner_id", "in", partners.ids),
-                    ("period_end", "=", self.date),
-                    ("statement_type", "=", self.statement_type),
-                ]
-            )
-            .partner_id
-        )
-        return partners - done
+        Statement = self.env["monthly.settlement.statement"].sudo()
+        return partners - Statement.search([*self._statement_domain(), ("partner_id", "in", partners.ids)]).partner_id
 
     @api.model
     def _plan_generation(self, company, statement_type, periods):
@@ -500,9 +497,7 @@ class MonthlySettlementMonthEnd(models.Model):
                 .sudo()
                 .search(
                     [
-                        ("company_id", "=", run.company_id.id),
-                        ("period_end", "=", run.date),
-                        ("statement_type", "=", run.statement_type),
+                        *run._statement_domain(),
                         ("superseded_by_id", "=", False),
                         ("state", "=", "approved"),
                         ("delivery_state", "=", "failed"),
@@ -520,10 +515,6 @@ class MonthlySettlementMonthEnd(models.Model):
     def action_open_statements(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("monthly_settlement.action_monthly_settlement_statement")
-        action["domain"] = [
-            ("company_id", "=", self.company_id.id),
-            ("period_end", "=", self.date),
-            ("statement_type", "=", self.statement_type),
-        ]
+        action["domain"] = self._statement_domain()
         action["context"] = {}
         return action

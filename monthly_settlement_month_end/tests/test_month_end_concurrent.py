@@ -12,6 +12,7 @@ from odoo import api
 from odoo.tests import tagged
 
 from odoo.addons.monthly_settlement.tests.committed_fixture import CommittedFixtureCase
+from odoo.addons.monthly_settlement.tests.queued_jobs import delete_month_end_runs
 
 from .common import RUN, STATEMENT
 
@@ -50,8 +51,7 @@ class TestMonthEndConcurrent(CommittedFixtureCase):
     @classmethod
     def _delete_run(cls):
         with cls.registry.cursor() as cr:
-            cr.execute("DELETE FROM queue_job WHERE month_end_id = %s", [cls.run_id])
-            cr.execute("DELETE FROM monthly_settlement_month_end WHERE id = %s", [cls.run_id])
+            delete_month_end_runs(cr, cls.company_id)
 
     def _run(self, cr):
         return api.Environment(cr, api.SUPERUSER_ID, {"allowed_company_ids": [self.company_id]})[RUN].browse(

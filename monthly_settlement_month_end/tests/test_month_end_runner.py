@@ -18,6 +18,7 @@ from odoo.tests import get_db_name, tagged
 from odoo.tools import config
 
 from odoo.addons.monthly_settlement.tests.committed_fixture import CommittedFixtureCase
+from odoo.addons.monthly_settlement.tests.queued_jobs import delete_month_end_runs
 
 from .common import RUN, STATEMENT
 
@@ -48,6 +49,10 @@ class TestMonthEndJobRunner(CommittedFixtureCase):
             cr.execute(query, params)
             return cr.fetchall()
 
+    def _delete_runs(self):
+        with self.registry.cursor() as cr:
+            delete_month_end_runs(cr, self.company_id)
+
     def _start_server(self):
         """odoo-bin as the demo runs it, on a free port, with the runner on (one job at a time)."""
         odoo_bin = next(
@@ -56,10 +61,11 @@ class TestMonthEndJobRunner(CommittedFixtureCase):
             if os.path.isfile(path)
         )
         port = _free_port()
+        addons_path = config["addons_path"]
         command = [
             sys.executable,
             odoo_bin,
-            f"--addons-path={config['addons_path'] if isinstance(config['addons_path'], str) else ','.join(config['addons_path'])}",
+            f"--addons-path={addons_path if isinstance(addons_path, str) else ','.join(addons_path)}",
             f"--data-dir={config['data_dir']}",
             "--http-interface=127.0.0.1",
             "-d",
@@ -74,9 +80,7 @@ class TestMonthEndJobRunner(CommittedFixtureCase):
             "--log-level=warn",
         ]
         environment = dict(os.environ, ODOO_QUEUE_JOB_CHANNELS="root:2", ODOO_QUEUE_JOB_PORT=str(port))
-        server = subprocess.Popen(  # noqa: S603 (our own odoo-bin)
-            command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-        )
+        server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.addCleanup(self._stop_server, server)
         return server
 
@@ -98,9 +102,7 @@ class TestMonthEndJobRunner(CommittedFixtureCase):
             cr.flush()
             cr.execute("SELECT id FROM queue_job WHERE month_end_id = ANY(%s) AND state = 'pending'", [runs.ids])
             run_ids, job_ids = runs.ids, [job_id for (job_id,) in cr.fetchall()]
-        self.addCleanup(
-            self._db, "DELETE FROM queue_job WHERE id = ANY(%s) OR month_end_id = ANY(%s) RETURNING id", [job_ids, run_ids]
-        )
+        self.addCleanup(self._delete_runs)
         self.assertEqual(len(run_ids), 1)
         self.assertEqual(len(job_ids), 1)
         server = self._start_server()
