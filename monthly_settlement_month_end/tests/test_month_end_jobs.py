@@ -146,7 +146,7 @@ class TestMonthEndJobs(MonthlySettlementCommon, MonthEndCase):
         ):
             wizard.action_generate()
             run = self._run("2026-11-25")
-            self.assertEqual(wizard.month_end_ids, run)
+            self.assertEqual(wizard.sudo().month_end_ids, run)
             self.assertIn("Month-End Progress", wizard.result)
             trap.assert_jobs_count(3, only=run._job_generate)
             self.assertFalse(self.env[STATEMENT].search([("partner_id", "in", self.due.ids)]))

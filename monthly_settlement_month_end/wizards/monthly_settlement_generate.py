@@ -12,7 +12,12 @@ class MonthlySettlementGenerate(models.TransientModel):
 
     _inherit = "monthly.settlement.generate"
 
-    month_end_ids = fields.Many2many("monthly.settlement.month.end", string="Month-End Runs", readonly=True)
+    month_end_ids = fields.Many2many(
+        "monthly.settlement.month.end",
+        string="Month-End Runs",
+        readonly=True,
+        groups="monthly_settlement.group_settlement_reviewer",  # who reads runs; salespeople generate too
+    )
 
     def _generate(self, partners):
         if len(partners) <= GENERATION_BATCH_SIZE:
@@ -22,16 +27,17 @@ class MonthlySettlementGenerate(models.TransientModel):
         periods = Statement._month_end_engine(statement_type)._jobs(partners, self.date_to)
         runs = self.env["monthly.settlement.month.end"]._plan_generation(self.env.company, statement_type, periods)
         runs._add_responsible(self.env.user)
-        self.month_end_ids = runs
+        self.sudo().month_end_ids = runs
         return Statement, self.env["res.partner"], periods
 
     def _result(self, jobs, statements, left):
-        if not self.month_end_ids:
+        runs = self.sudo().month_end_ids
+        if not runs:
             return super()._result(jobs, statements, left)
         links = Markup("").join(
             Markup('<li><a href="/odoo/action-monthly_settlement_month_end.action_month_end/%s">%s</a></li>')
-            % (run.id, run.sudo().name)
-            for run in self.month_end_ids
+            % (run.id, run.name)
+            for run in runs
         )
         return Markup("<p>%s</p><ul>%s</ul>") % (
             self.env._(
