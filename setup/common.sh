@@ -70,7 +70,7 @@ ms_modules() {
 
 # Odoo modules ours stand on, installed once into a template database that test and
 # benchmark databases are copied from (the set-up tests use just base).
-MS_BASE_MODULES=${MS_BASE_MODULES:-account,portal,sale_management,l10n_cn,sale_stock}
+MS_BASE_MODULES=${MS_BASE_MODULES:-account,portal,sale_management,l10n_cn,sale_stock,queue_job}
 
 # The template's name, keyed on the Odoo tree (its directory is named by the source's content)
 # and the module list, so that it is rebuilt when either changes.

@@ -77,6 +77,11 @@ cat >&2 <<BANNER
   auditor    auditor    auditor: reads everything, changes nothing
   customer   customer   portal customer of 华东电子科技有限公司: http://127.0.0.1:$PORT/my
 
+  Month-end jobs run in this server (queue_job's runner, channels in the [queue_job] section of
+  $MS_CONF): Invoicing > Customers > Month-End Progress.
+
   Stop with Ctrl-C.
 BANNER
-exec "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$MS_CONF" -d "$DB" --db-filter="^$DB\$"
+# --load with queue_job starts its job runner (threaded server); -d keeps it on the demo database.
+exec "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$MS_CONF" -d "$DB" --db-filter="^$DB\$" \
+    --load=base,web,queue_job

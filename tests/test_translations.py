@@ -8,7 +8,14 @@ from lxml import etree
 
 from odoo.tests import TransactionCase, tagged
 
-MODULES = ("monthly_settlement", "monthly_settlement_reports", "monthly_settlement_sale", "monthly_settlement_audit")
+MODULES = (
+    "monthly_settlement",
+    "monthly_settlement_reports",
+    "monthly_settlement_sale",
+    "monthly_settlement_audit",
+    "monthly_settlement_month_end",
+    "monthly_settlement_month_end_sale",
+)
 # Words that stay as they are in Chinese.
 UNTRANSLATED_OK = {"PDF", "XLSX", "DSO", "DSO (days)", "IP", "QR", "ST/2026/00001", "CNY", "USD", "%", "-", "/"}
 LATIN = re.compile("[A-Za-z]{2,}")

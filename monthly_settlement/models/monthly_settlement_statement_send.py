@@ -353,21 +353,24 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         )
 
     @api.model
+    def _get_to_email_domain(self):
+        """Statements the scheduled sending emails: approved ones of customers who get them by
+        email (and the ones already posted to customers who get them both ways), not emailed yet."""
+        return [
+            "|",
+            ("state", "=", "approved"),
+            "&",
+            ("state", "=", "sent"),
+            ("post_date", "!=", False),
+            ("superseded_by_id", "=", False),
+            ("delivery_state", "=", False),
+            ("partner_id.settlement_delivery_email", "=", True),
+        ]
+
+    @api.model
     def _cron_send_statements(self):
-        """Email the approved statements of customers who get them by email (and the ones
-        already posted to customers who get them both ways)."""
-        pending = self.search(
-            [
-                "|",
-                ("state", "=", "approved"),
-                "&",
-                ("state", "=", "sent"),
-                ("post_date", "!=", False),
-                ("superseded_by_id", "=", False),
-                ("delivery_state", "=", False),
-                ("partner_id.settlement_delivery_email", "=", True),
-            ]
-        )
+        """Email the statements waiting for it (see `_get_to_email_domain`)."""
+        pending = self.search(self._get_to_email_domain())
         process_in_batches(self.env, pending, SEND_BATCH_SIZE, lambda batch: batch._send_by_email())
 
     # ------------------------------------------------------------------

@@ -7,6 +7,7 @@ from odoo.tests.common import freeze_time
 from odoo.tools import format_date, mute_logger
 
 from .common import MonthlySettlementCommon
+from .queued_jobs import perform_queued_jobs
 
 
 @tagged("post_install", "-at_install")
@@ -104,6 +105,7 @@ class TestGeneration(MonthlySettlementCommon):
         self._invoice(month_end, "2026-11-03", 50)
         with self.enter_registry_test_mode(), freeze_time("2026-11-26 02:00:00"):
             cron.method_direct_trigger()
+            perform_queued_jobs(self.env)
         statements = self._statements_of(self.customers | month_end)
         self.assertEqual(statements.partner_id, self.customers, "cut-off 25th was yesterday; month end was not")
         self.assertEqual(set(statements.mapped("period_end")), {self.d("2026-11-25")})
@@ -113,10 +115,12 @@ class TestGeneration(MonthlySettlementCommon):
         self._generate(self.customers[:3], self.d("2026-11-25"))  # a run that stopped after half
         with self.enter_registry_test_mode(), freeze_time("2026-11-29 02:00:00"):
             cron.method_direct_trigger()
+            perform_queued_jobs(self.env)
         statements = self._statements_of(self.customers)
         self.assertEqual(len(statements), 6, "the missed days are caught up, nothing is generated twice")
         with self.enter_registry_test_mode(), freeze_time("2026-12-05 02:00:00"):
             cron.method_direct_trigger()
+            perform_queued_jobs(self.env)
         self.assertEqual(len(self._statements_of(self.customers)), 6, "2026-11-25 is older than the look-back")
 
     def _wizard(self, partners, date_to="2026-11-24"):
@@ -170,6 +174,7 @@ class TestGeneration(MonthlySettlementCommon):
                 before = Statement.search([("partner_id", "in", (cutoff_25 | month_end | quarterly).ids)])
                 with self.enter_registry_test_mode(), freeze_time(f"{night} 01:00:00"):
                     cron.method_direct_trigger()
+                    perform_queued_jobs(self.env)
                 made = Statement.search([("partner_id", "in", (cutoff_25 | month_end | quarterly).ids)]) - before
                 self.assertEqual(
                     {statement.partner_id: str(statement.period_end) for statement in made}, statement_dates

@@ -5,6 +5,7 @@ from odoo.tests import tagged
 from odoo.tests.common import freeze_time
 
 from .common import MonthlySettlementCommon
+from .queued_jobs import perform_queued_jobs
 from .smtp_sink import deliver_to_local_smtp
 
 
@@ -133,6 +134,7 @@ class TestSending(MonthlySettlementCommon):
         by_email, on_paper = self._approved(), self._approved(paper_customer)
         with self.enter_registry_test_mode():
             self.env.ref("monthly_settlement.ir_cron_send_statements").method_direct_trigger()
+            perform_queued_jobs(self.env)
         self._send_queued_mails()
         self.assertEqual(by_email.state, "sent")
         self.assertEqual(on_paper.state, "approved")
@@ -210,6 +212,7 @@ class TestSending(MonthlySettlementCommon):
         self.assertRecordValues(statement, [{"state": "sent", "delivery_state": False}])
         with self.enter_registry_test_mode():
             self.env.ref("monthly_settlement.ir_cron_send_statements").method_direct_trigger()
+            perform_queued_jobs(self.env)
         inbox = self._send_queued_mails()
         self.assertIn(["ap@both.example.com"], [recipients for recipients, _mail in inbox.messages])
         self.assertRecordValues(

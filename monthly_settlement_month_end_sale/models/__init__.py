@@ -1,0 +1,1 @@
+from . import monthly_settlement_statement
