@@ -10,14 +10,16 @@
 #               starts and stops it, on free loopback ports)
 #   month_end   a whole month-end on OCA queue_job (tests/benchmarks/bench_month_end.py): generate, approve
 #               (bulk, in place of the human review), render, send to a local SMTP sink, delivery states;
-#               runs the database's server with the job runner (--load=base,web,queue_job, the channels
-#               of setup/odoo.conf.in) meanwhile, which performs the jobs
+#               the script starts the servers with the job runner (--load=base,web,queue_job, the
+#               channels of setup/odoo.conf.in) behind a load balancer of its own: --servers 1,2 runs a
+#               month-end on one server then one on two; --kill render kills a server halfway
 # MS_BENCHMARKS picks them (default "generation"); arguments go to the scripts, e.g.
 #   bash setup/benchmark.sh --customers 200 --scale 1
 #   MS_BENCHMARKS=reports bash setup/benchmark.sh --statements 100
 #   MS_BENCHMARKS=archive bash setup/benchmark.sh --scale 0.1 --files xlsx
 #   MS_BENCHMARKS=portal_load bash setup/benchmark.sh --seconds 10
 #   MS_BENCHMARKS=month_end bash setup/benchmark.sh --customers 1000 --docs 50
+#   MS_BENCHMARKS=month_end bash setup/benchmark.sh --customers 500 --servers 1,2,2 --kill render
 #   bash setup/benchmark.sh --customers 300 --docs 25 --scale 1 --no-oca --bound
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 bash "$MS_REPO/setup/install.sh"
@@ -40,12 +42,10 @@ ms_odoo -c "$BENCH_CONF" -d "$BENCH_DB" -i "$(ms_modules),partner_statement" --s
 
 for benchmark in ${MS_BENCHMARKS:-generation}; do
     case $benchmark in
-    generation | ledger_matching | archive | portal_load) ;;
-    reports | month_end)
-        load=()
-        [ "$benchmark" = reports ] || load=(--load=base,web,queue_job)
+    generation | ledger_matching | archive | portal_load | month_end) ;;
+    reports)
         "$MS_VENV/bin/python" "$MS_ODOO_DIR/odoo-bin" -c "$BENCH_CONF" -d "$BENCH_DB" --db-filter="^$BENCH_DB\$" \
-            --log-level=warn --max-cron-threads=0 "${load[@]}" &
+            --log-level=warn --max-cron-threads=0 &
         server_pid=$!
         for _ in $(seq 60); do
             curl -fs -o /dev/null "http://127.0.0.1:$BENCH_PORT/web/login" && break

@@ -12,7 +12,7 @@ queued or sent), so that a retry, a requeue or a second server never doubles any
 import logging
 import smtplib
 
-from psycopg2.errors import UniqueViolation
+from psycopg2.errors import LockNotAvailable, SerializationFailure, UniqueViolation
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -405,6 +405,7 @@ class MonthlySettlementMonthEnd(models.Model):
     def _job_check_finished(self):
         """Finish the run when no work is waiting or running any more, and tell its accountants."""
         self.ensure_one()
+        self._lock_for_check()
         self.invalidate_recordset()  # counts and jobs as they are now
         open_work = self.sudo().job_ids.filtered(
             lambda job: job.state in OPEN_JOB_STATES and job.method_name != "_job_check_finished"
@@ -424,6 +425,21 @@ class MonthlySettlementMonthEnd(models.Model):
         )
         self._notify_progress()
         return True
+
+    def _lock_for_check(self):
+        """Take the run's row for this check. A check is enqueued after every job, so two can run
+        at once: the one that finds the row taken (or changed since it started) is tried again
+        in a few seconds, rather than failing on the other's update (which PostgreSQL reports,
+        and Odoo logs, as a serialization error)."""
+        try:
+            with mute_logger("odoo.sql_db"), self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL("SELECT id FROM monthly_settlement_month_end WHERE id = %s FOR NO KEY UPDATE NOWAIT", self.id)
+                )
+        except (LockNotAvailable, SerializationFailure) as error:
+            raise RetryableJobError(
+                self.env._("Another job is checking this run."), seconds=5, ignore_retry=True
+            ) from error
 
     def _on_job_failed(self, exc_info=None, exc_name=None, exc_message=None):
         """queue_job's on-fail hook (its job function's `on_fail_method`): a job gave up."""

@@ -1,6 +1,7 @@
 """Two jobs for the same chunk of statements performed at the same moment, each in its own database
 transaction as on two servers: each statement is emailed once, and neither job hits a database
-error (the second leaves the rows the first holds: SKIP LOCKED).
+error (the second leaves the rows the first holds: SKIP LOCKED). Two checks of the same run at
+once: one finishes it, the other is tried again later, neither gets a database error.
 
 The fixture is committed (the other connection must see it) and deleted at the end.
 """
@@ -13,6 +14,7 @@ from odoo.tests import tagged
 
 from odoo.addons.monthly_settlement.tests.committed_fixture import CommittedFixtureCase
 from odoo.addons.monthly_settlement.tests.queued_jobs import delete_month_end_runs
+from odoo.addons.queue_job.exception import RetryableJobError
 
 from .common import RUN, STATEMENT
 
@@ -92,3 +94,27 @@ class TestMonthEndConcurrent(CommittedFixtureCase):
             ),
             CUSTOMERS,
         )
+
+    def _finished_messages(self):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*) FROM mail_message WHERE model = %s AND res_id = %s AND body::text LIKE %s",
+                [RUN, self.run_id, "%Month-end run finished%"],
+            )
+            return cr.fetchone()[0]
+
+    def test_two_checks_of_the_run_at_once(self):
+        """A check holds the run while another starts (the second is put off), then a check that
+        began before the first committed (its snapshot is older: put off too, not a database error)."""
+        with self.registry.cursor() as cr_first, self.registry.cursor() as cr_second, self.registry.cursor() as cr_late:
+            self.assertEqual(self._run(cr_late).state, "running")  # the late check's snapshot, taken now
+            self.assertTrue(self._run(cr_first)._job_check_finished())
+            with self.assertRaises(RetryableJobError):
+                self._run(cr_second)._job_check_finished()  # while the first holds the run
+            cr_first.commit()
+            with self.assertRaises(RetryableJobError):
+                self._run(cr_late)._job_check_finished()  # the first's update came after its snapshot
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._run(cr).state, "done")
+            self.assertFalse(self._run(cr)._job_check_finished(), "a finished run is not finished again")
+        self.assertEqual(self._finished_messages(), 1, "the accountants are told once")
