@@ -118,7 +118,9 @@ class MonthlySettlementMonthEnd(models.Model):
 
     def _read_counts(self):
         """{run id: counts and failure reasons}, for all the runs in one query: the current
-        revisions of each run's statements (not cancelled), and its jobs."""
+        revisions of each run's statements (not cancelled), and its jobs. A statement's PDF counts
+        as rendered when the month-end rendered it or when it went out with this revision's PDF
+        (sent from the Send dialog, rendered then)."""
         if not self.ids:
             return {}
         self.env["monthly.settlement.statement"].flush_model()
@@ -131,7 +133,15 @@ class MonthlySettlementMonthEnd(models.Model):
                    count(st.id),
                    count(st.id) FILTER (WHERE st.submit_date IS NOT NULL),
                    count(st.id) FILTER (WHERE st.approve_date IS NOT NULL),
-                   count(st.id) FILTER (WHERE st.pdf_revision_date = st.generate_date),
+                   count(st.id) FILTER (WHERE st.pdf_revision_date = st.generate_date OR EXISTS (
+                        SELECT 1
+                          FROM monthly_settlement_statement_sending sending
+                          JOIN monthly_settlement_statement_sending_attachment_rel rel ON rel.sending_id = sending.id
+                          JOIN ir_attachment file ON file.id = rel.attachment_id
+                         WHERE sending.statement_id = st.id
+                           AND sending.generate_date = st.generate_date
+                           AND file.mimetype = 'application/pdf'
+                   )),
                    count(st.id) FILTER (WHERE st.is_sent),
                    count(st.id) FILTER (WHERE st.delivery_state = 'sent'),
                    count(st.id) FILTER (WHERE st.delivery_state = 'failed'),
@@ -485,7 +495,11 @@ class MonthlySettlementMonthEnd(models.Model):
     def _demo_plan_runs(self):
         """Demo: a run per company, statement date and type of the statements there are (their
         customers counted as due), and the PDFs of the statements waiting for their email queued."""
-        statements = self.env["monthly.settlement.statement"].sudo().search([("superseded_by_id", "=", False)])
+        statements = (
+            self.env["monthly.settlement.statement"]
+            .sudo()
+            .search([("superseded_by_id", "=", False), ("state", "!=", "cancel")])
+        )
         for (company, date, statement_type), group in statements.grouped(
             lambda statement: (statement.company_id, statement.period_end, statement.statement_type)
         ).items():

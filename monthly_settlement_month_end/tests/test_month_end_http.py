@@ -57,6 +57,24 @@ class TestMonthEndHttp(StatementReportCommon, WebClientCase, MonthEndCase):
         self.assertEqual(sent_pdf.checksum, pdf.checksum, "the email carries the PDF rendered, not a second one")
         self.assertEqual(len(self._statement_pdfs(self.statement)), 1)
 
+    def test_statement_sent_from_the_dialog_counts_as_rendered(self):
+        """Sent by a reviewer before any month-end job rendered it: the PDF went out with the
+        email (rendered then), so the run counts it among the PDFs, not as one still to render."""
+        run = self.env[RUN]._get_run(self.env.company, self.statement.period_end)
+        self.assertEqual((run.generated_count, run.rendered_count), (1, 0))
+        reviewer = self._create_settlement_user("ms_month_end_reviewer", "monthly_settlement.group_settlement_reviewer")
+        self.statement.with_user(reviewer).with_context(force_report_rendering=True)._send()
+        self.env.invalidate_all()
+        files = self.statement.sudo().sending_ids.attachment_ids
+        self.assertEqual(
+            files.filtered(lambda file: file.mimetype == "application/pdf").mapped("name"),
+            [self.statement._get_statement_attachment_name("pdf")],
+            "the email carries the statement's PDF",
+        )
+        self.assertFalse(self.statement.sudo().pdf_attachment_id, "no month-end job rendered it")
+        run.invalidate_recordset()
+        self.assertEqual(run.rendered_count, 1)
+
     def _fail_render_job(self):
         """A render job whose wkhtmltopdf keeps crashing, performed until queue_job gives up,
         as its runner does (failure stored, the job function's on-fail hook called)."""
