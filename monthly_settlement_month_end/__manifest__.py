@@ -20,6 +20,9 @@
         "web.assets_backend": [
             "monthly_settlement_month_end/static/src/views/*",
         ],
+        "web.assets_tests": [
+            "monthly_settlement_month_end/static/tests/tours/*.js",
+        ],
     },
     "auto_install": True,
 }

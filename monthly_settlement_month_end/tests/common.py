@@ -21,9 +21,10 @@ class MonthEndCase:
         jobs = self.env["queue.job"].sudo().search([("month_end_id", "=", run.id)], order="id")
         return jobs.filtered(lambda job: job.method_name == method) if method else jobs
 
-    def _perform(self, record):
-        """Perform a stored job as queue_job's runner does (its state included); return the Job."""
-        job = Job.load(self.env, record.uuid)
+    def _perform(self, record, env=None):
+        """Perform a stored job as queue_job's runner does (its state included), in ``env`` (the
+        test's by default); return the Job."""
+        job = Job.load(env or self.env, record.uuid)
         job.set_started()
         job.store()
         job.perform()
