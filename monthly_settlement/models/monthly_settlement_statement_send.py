@@ -128,21 +128,24 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         return self.partner_id.settlement_contact_ids or self.partner_id
 
     def _get_statement_email_values(self, names=("subject", "body", "email_from")):
-        """Subject, body and sender of the statement email, rendered from its template in the
-        customer's statement language: what the send dialog shows, and what goes unless edited."""
-        self.ensure_one()
+        """Subject, body and sender of each statement's email, rendered from its template in the
+        customer's statement language: what the send dialog shows, and what goes unless edited.
+        {statement id: {name: value}}; the statements of one language are rendered together (the
+        template is compiled once per field and language, not once per statement)."""
         template = self.env.ref(STATEMENT_TEMPLATE).sudo()
-        lang = self._get_statement_lang()
         template_fields = {"subject": "subject", "body": "body_html", "email_from": "email_from"}
-        return {
-            name: template._render_field(
-                template_fields[name],
-                self.ids,
-                set_lang=lang,
-                options={"post_process": True} if name == "body" else None,
-            )[self.id]
-            for name in names
-        }
+        values = {statement.id: {} for statement in self}
+        for lang, statements in self.grouped(lambda statement: statement._get_statement_lang()).items():
+            for name in names:
+                rendered = template._render_field(
+                    template_fields[name],
+                    statements.ids,
+                    set_lang=lang,
+                    options={"post_process": True} if name == "body" else None,
+                )
+                for statement_id, value in rendered.items():
+                    values[statement_id][name] = value
+        return values
 
     def _get_statement_attachment_name(self, extension):
         """File name of a statement report attached to its email (in the statement language)."""
@@ -258,9 +261,10 @@ class MonthlySettlementStatementSend(models.AbstractModel):
         (see `_update_delivery_state`, called when mails are processed). ``subject``, ``body``
         and ``recipients`` replace the template's (see `_send`)."""
         template = self.env.ref(STATEMENT_TEMPLATE).sudo()
+        email_values = self._get_statement_email_values()
         for statement in self:
+            values = email_values[statement.id]
             statement = statement.with_context(lang=statement._get_statement_lang(), mail_notify_force_send=True)
-            values = statement._get_statement_email_values()
             # As Odoo's composer does: the sender's partner if known, else the user sending.
             author_id = (
                 statement._message_compute_author(email_from=values["email_from"])[0] or self.env.user.partner_id.id

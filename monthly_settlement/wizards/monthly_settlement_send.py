@@ -55,14 +55,17 @@ class MonthlySettlementSend(models.TransientModel):
     @api.depends("statement_ids")
     def _compute_subject(self):
         for wizard in self:
-            statement = wizard._single_statement()
-            wizard.subject = statement._get_statement_email_values(["subject"])["subject"] if statement else False
+            wizard.subject = wizard._template_value("subject")
 
     @api.depends("statement_ids")
     def _compute_body(self):
         for wizard in self:
-            statement = wizard._single_statement()
-            wizard.body = statement._get_statement_email_values(["body"])["body"] if statement else False
+            wizard.body = wizard._template_value("body")
+
+    def _template_value(self, name):
+        """The statement email's ``name`` as its template gives it, for a single statement."""
+        statement = self._single_statement()
+        return statement._get_statement_email_values([name])[statement.id][name] if statement else False
 
     @api.depends("statement_ids")
     def _compute_lang_and_attachments(self):

@@ -24,6 +24,11 @@ class StatementXlsxMixin(models.AbstractModel):
             return statements.sudo()
         return statements
 
+    def get_workbook_options(self):
+        """Built in memory: by default xlsxwriter writes each sheet to a temporary file first,
+        which costs more than writing the sheet itself (every statement email carries one)."""
+        return {**super().get_workbook_options(), "in_memory": True}
+
     def _formats(self, workbook):
         return {
             "title": workbook.add_format({"bold": True, "font_size": 14}),

@@ -198,6 +198,14 @@ class Servers:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
+    def stop(self, name):
+        """A graceful stop, as a server taken out of service: its job runner stands down."""
+        process, port = self.running.pop(name)
+        with self.proxy._lock:
+            self.proxy.ports.remove(port)
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(60)
+
     def stop_all(self):
         for process, _port in self.running.values():
             if process.poll() is None:
@@ -344,6 +352,9 @@ def main():
         seeded = seed(args, registry, sink, proxy, len(phases))
         results = []
         for number, count in enumerate(phases, 1):
+            for name in "AB"[count:]:
+                if name in servers.running:
+                    servers.stop(name)
             for name in "AB"[:count]:
                 if name not in servers.running:
                     servers.start(name)
