@@ -39,7 +39,6 @@ What it does:
 """
 
 import argparse
-import http.client
 import logging
 import os
 import random
@@ -64,6 +63,7 @@ from odoo.tools import config
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_generation import DATE_TO, Seeder
+from odoo_servers import free_port, stop_server, wait_until_up
 
 STATEMENT = "monthly_settlement_statement"
 CHANNEL = "root.monthly_settlement"
@@ -80,12 +80,6 @@ class CountingInbox:
     async def handle_DATA(self, server, session, envelope):
         self.recipients.extend(envelope.rcpt_tos)
         return "250 Message accepted for delivery"
-
-
-def free_port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def query(registry, sql, params=()):
@@ -171,19 +165,7 @@ class Servers:
         ]
         environment = dict(os.environ, ODOO_QUEUE_JOB_HOST="127.0.0.1", ODOO_QUEUE_JOB_PORT=str(self.proxy.port))
         process = subprocess.Popen(command, env=environment, start_new_session=True)
-        for _ in range(240):
-            if process.poll() is not None:
-                raise SystemExit(f"server {name} stopped at start (exit {process.returncode})")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/web/login")
-                if connection.getresponse().status == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.5)
-        else:
-            raise SystemExit(f"server {name} did not answer within 120 s")
+        wait_until_up(process, port, f"server {name}", seconds=240)
         self.running[name] = (process, port)
         self.names_by_pid[process.pid] = name
         with self.proxy._lock:
@@ -203,20 +185,11 @@ class Servers:
         process, port = self.running.pop(name)
         with self.proxy._lock:
             self.proxy.ports.remove(port)
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(60)
+        stop_server(process, seconds=60)
 
     def stop_all(self):
-        for process, _port in self.running.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process, _port in self.running.values():
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        self.running.clear()
+        for name in list(self.running):
+            self.stop(name)
 
 
 class Killer:

@@ -31,8 +31,6 @@ import argparse
 import http.client
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -48,6 +46,9 @@ from odoo import Command, api
 from odoo.modules.registry import Registry
 from odoo.orm.utils import SUPERUSER_ID
 from odoo.tools import config
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from odoo_servers import free_port, stop_server, wait_until_up
 
 LOGIN = "portal_load_bench"
 LATEST_END = date(2026, 10, 25)
@@ -149,12 +150,6 @@ def seed(env, statements, lines):
     return count, big.id
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def start_server(args, port, gevent_port):
     odoo_bin = os.path.join(os.path.dirname(os.path.dirname(odoo.release.__file__)), "odoo-bin")
     command = [
@@ -174,31 +169,8 @@ def start_server(args, port, gevent_port):
         "--limit-time-real=120",
     ]
     server = subprocess.Popen(command, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        if server.poll() is not None:
-            raise SystemExit(f"the server stopped at start (exit {server.returncode})")
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/web/login")
-            if connection.getresponse().status == 200:
-                connection.close()
-                return server, base
-        except OSError:
-            pass
-        time.sleep(0.5)
-    stop_server(server)
-    raise SystemExit("the server did not answer within 60 s")
-
-
-def stop_server(server):
-    if server.poll() is None:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+    wait_until_up(server, port)
+    return server, f"http://127.0.0.1:{port}"
 
 
 class Browser:
