@@ -69,7 +69,7 @@ class TestMonthEndTour(MonthlySettlementCommon, WebClientCase, MonthEndCase):
                         env = api.Environment(cr, api.SUPERUSER_ID, {})
                         self._perform(env["queue.job"].browse(job_id), env)
                     performed.append(method)
-        except Exception as error:  # noqa: BLE001  (raised in the test, below)
+        except Exception as error:
             failures.append(error)
 
     def test_form_refreshes_while_jobs_run_elsewhere(self):
