@@ -31,7 +31,12 @@ run_pytest() {
     local report=$1 status
     shift
     set +e
-    ms_python -m pytest -p no:cacheprovider -rs --odoo-config="$TEST_CONF" --odoo-http "$@" 2>&1 | tee "$report"
+    # The test server (--odoo-http) is a threaded Odoo server: queue_job would start its job
+    # runner in it, which would run the jobs of committed data (the demo's, the fixtures that
+    # commit) behind the tests' backs. Root capacity 0 keeps it off; the tests that want a job
+    # runner start their own servers with their own channels.
+    ODOO_QUEUE_JOB_CHANNELS=root:0 \
+        ms_python -m pytest -p no:cacheprovider -rs --odoo-config="$TEST_CONF" --odoo-http "$@" 2>&1 | tee "$report"
     status=${PIPESTATUS[0]}
     set -e
     [ "$status" -eq 0 ] || ms_die "tests failed (pytest exit $status)"

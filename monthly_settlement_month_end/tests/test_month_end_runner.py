@@ -81,9 +81,10 @@ class TestMonthEndJobRunner(CommittedFixtureCase, MonthEndCase):
     def _pause_own_job_runner(cls):
         """The servers started here must be the ones running the jobs. But pytest-odoo's HTTP
         server (--odoo-http) is a threaded Odoo server too, so queue_job starts its job runner in
-        the test process as well: it takes the database's runner lock and performs the committed
-        jobs itself, where Odoo sends no email (test mode). It is stopped for these tests and
-        started again after them."""
+        the test process as well, unless its root channel has no capacity (setup/test.sh runs
+        pytest so): it would take the database's runner lock and perform the committed jobs
+        itself, where Odoo sends no email (test mode). When pytest is run directly, it is stopped
+        for these tests and started again after them."""
         from odoo.addons.queue_job import jobrunner  # noqa: PLC0415 (its module state, read now)
 
         thread = jobrunner.runner_thread
