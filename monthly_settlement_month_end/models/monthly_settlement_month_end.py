@@ -322,9 +322,7 @@ class MonthlySettlementMonthEnd(models.Model):
     def _job_render(self, statement_ids):
         """Render and attach the PDFs of a chunk, each statement revision once."""
         self.ensure_one()
-        statements = self._lock_statements(statement_ids).filtered(
-            lambda statement: statement.pdf_revision_date != statement.generate_date
-        )
+        statements = self._lock_statements(statement_ids).filtered(lambda statement: not statement._has_rendered_pdf())
         if statements:
             try:
                 statements._render_pdfs()

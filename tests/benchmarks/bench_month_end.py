@@ -100,6 +100,14 @@ class RoundRobinProxy:
         self.port = self.listener.getsockname()[1]
         threading.Thread(target=self._accept, daemon=True).start()
 
+    def add(self, port):
+        with self._lock:
+            self.ports.append(port)
+
+    def remove(self, port):
+        with self._lock:
+            self.ports.remove(port)
+
     def _accept(self):
         while True:
             client, _address = self.listener.accept()
@@ -168,24 +176,24 @@ class Servers:
         wait_until_up(process, port, f"server {name}", seconds=240)
         self.running[name] = (process, port)
         self.names_by_pid[process.pid] = name
-        with self.proxy._lock:
-            self.proxy.ports.append(port)
+        self.proxy.add(port)
+        return process
+
+    def _take_out(self, name):
+        """The server's process, no longer behind the load balancer."""
+        process, port = self.running.pop(name)
+        self.proxy.remove(port)
         return process
 
     def kill(self, name):
         """SIGKILL to the server's process group (its wkhtmltopdf included), as a crash does."""
-        process, port = self.running.pop(name)
-        with self.proxy._lock:
-            self.proxy.ports.remove(port)
+        process = self._take_out(name)
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
 
     def stop(self, name):
         """A graceful stop, as a server taken out of service: its job runner stands down."""
-        process, port = self.running.pop(name)
-        with self.proxy._lock:
-            self.proxy.ports.remove(port)
-        stop_server(process, seconds=60)
+        stop_server(self._take_out(name), seconds=60)
 
     def stop_all(self):
         for name in list(self.running):
